@@ -1,0 +1,69 @@
+package io.colony.platform;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Defaults every Colony service shares, added with the lowest precedence so that any
+ * {@code application.yml}, environment variable or command-line argument overrides them. This is what
+ * keeps each service's own {@code application.yml} down to its name, port and schema.
+ *
+ * <p>A service that sets {@code colony.database.schema} gets a PostgreSQL data source on that schema and
+ * Flyway migrations from {@code db/migration} plus the platform's outbox/inbox tables.
+ */
+public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.rabbitmq.host", "${COLONY_RABBITMQ_HOST:127.0.0.1}");
+		defaults.put("spring.rabbitmq.port", "${COLONY_RABBITMQ_PORT:5672}");
+		defaults.put("spring.rabbitmq.username", "${COLONY_RABBITMQ_USER:guest}");
+		defaults.put("spring.rabbitmq.password", "${COLONY_RABBITMQ_PASSWORD:guest}");
+		defaults.put("spring.rabbitmq.virtual-host", "${COLONY_RABBITMQ_VHOST:/}");
+		defaults.put("spring.rabbitmq.publisher-confirm-type", "correlated");
+		defaults.put("spring.rabbitmq.publisher-returns", "true");
+		defaults.put("spring.rabbitmq.template.mandatory", "true");
+		defaults.put("spring.rabbitmq.template.observation-enabled", "true");
+		defaults.put("spring.rabbitmq.cache.channel.size", "64");
+		defaults.put("spring.reactor.context-propagation", "auto");
+		defaults.put("spring.threads.virtual.enabled", "true");
+		defaults.put("spring.mvc.problemdetails.enabled", "true");
+		defaults.put("spring.webflux.problemdetails.enabled", "true");
+		defaults.put("server.shutdown", "graceful");
+		defaults.put("server.error.include-stacktrace", "never");
+		defaults.put("server.error.include-message", "never");
+		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
+		defaults.put("management.endpoint.health.probes.enabled", "true");
+		defaults.put("management.metrics.tags.service", "${spring.application.name:colony}");
+		defaults.put("management.tracing.sampling.probability", "1.0");
+		String zipkin = environment.getProperty("COLONY_ZIPKIN_URL", environment.getProperty("colony.tracing.zipkin-url"));
+		defaults.put("management.tracing.export.zipkin.enabled", String.valueOf(zipkin != null && !zipkin.isBlank()));
+		defaults.put("management.tracing.export.zipkin.endpoint",
+				zipkin != null && !zipkin.isBlank() ? zipkin : "http://127.0.0.1:9411/api/v2/spans");
+		if (environment.containsProperty("colony.database.schema")) {
+			defaults.put("spring.datasource.url",
+					"jdbc:postgresql://${COLONY_DB_HOST:127.0.0.1}:${COLONY_DB_PORT:5432}/${COLONY_DB_NAME:colony}"
+							+ "?currentSchema=${colony.database.schema}&reWriteBatchedInserts=true");
+			defaults.put("spring.datasource.username", "${COLONY_DB_USER:postgres}");
+			defaults.put("spring.datasource.password", "${COLONY_DB_PASSWORD:}");
+			defaults.put("spring.datasource.hikari.maximum-pool-size", "10");
+			defaults.put("spring.flyway.schemas", "${colony.database.schema}");
+			defaults.put("spring.flyway.default-schema", "${colony.database.schema}");
+			defaults.put("spring.flyway.create-schemas", "true");
+			defaults.put("spring.flyway.locations", "classpath:db/migration,classpath:db/platform");
+		}
+		environment.getPropertySources().addLast(new MapPropertySource("colonyPlatformDefaults", defaults));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+}

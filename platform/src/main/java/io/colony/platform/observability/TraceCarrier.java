@@ -1,0 +1,73 @@
+package io.colony.platform.observability;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Carries a trace across hops that the instrumentation cannot see: a message published later from the
+ * outbox, or a result published when an asynchronous LLM call completes on another thread. The trace
+ * context is captured as propagation headers and restored as the parent of a new span.
+ */
+public final class TraceCarrier {
+
+	private final Tracer tracer;
+
+	private final Propagator propagator;
+
+	public TraceCarrier(Tracer tracer, Propagator propagator) {
+		this.tracer = tracer;
+		this.propagator = propagator;
+	}
+
+	public static TraceCarrier noop() {
+		return new TraceCarrier(Tracer.NOOP, Propagator.NOOP);
+	}
+
+	/** Propagation headers of the current span, empty when there is none. */
+	public Map<String, String> capture() {
+		Map<String, String> headers = new HashMap<>();
+		TraceContext context = tracer.currentTraceContext().context();
+		if (context != null) {
+			propagator.inject(context, headers, Map::put);
+		}
+		return headers;
+	}
+
+	/** Propagation headers from an inbound message's headers (values of other types are ignored). */
+	public Map<String, String> extractFields(Map<String, Object> messageHeaders) {
+		Map<String, String> headers = new HashMap<>();
+		for (String field : propagator.fields()) {
+			Object value = messageHeaders.get(field);
+			if (value != null) {
+				headers.put(field, value.toString());
+			}
+		}
+		return headers;
+	}
+
+	/** Runs {@code work} inside a new span whose parent is the context in {@code parentHeaders}. */
+	public <T> T inChildSpan(Map<String, String> parentHeaders, String name, Supplier<T> work) {
+		if (parentHeaders == null || parentHeaders.isEmpty()) {
+			return work.get();
+		}
+		Span span = propagator.extract(parentHeaders, (carrier, key) -> carrier.get(key)).name(name).start();
+		try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+			return work.get();
+		}
+		finally {
+			span.end();
+		}
+	}
+
+	/** The trace id of the current span, or {@code null}. */
+	public String currentTraceId() {
+		TraceContext context = tracer.currentTraceContext().context();
+		return context == null ? null : context.traceId();
+	}
+}

@@ -121,7 +121,7 @@ public class ColonyPlatformAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnBean(OutboxRelay.class)
+		@ConditionalOnProperty(name = "colony.outbox.enabled", matchIfMissing = true)
 		Outbox colonyOutbox(JdbcTemplate jdbc, MessageCodec codec, TraceCarrier traceCarrier, OutboxRelay relay) {
 			return new Outbox(jdbc, codec, traceCarrier, relay);
 		}

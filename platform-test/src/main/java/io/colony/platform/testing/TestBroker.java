@@ -26,7 +26,7 @@ public final class TestBroker implements AutoCloseable {
 	private static final String AUTH = "Basic "
 			+ Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
 
-	private static final HttpClient http = HttpClient.newHttpClient();
+	private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private final String vhost;
 

@@ -81,7 +81,7 @@ public final class TopologyDefinitions {
 		int deliveryLimit = args.length > 1 ? Integer.parseInt(args[1]) : 5;
 		Files.createDirectories(target.toAbsolutePath().getParent());
 		Files.writeString(target, render(deliveryLimit));
-		System.err.println("wrote " + target + " (" + Destinations.DLX + " and " + ColonyTopology.EXCHANGES.size()
-				+ " exchanges)");
+		System.err.println("wrote " + target + " (" + ColonyTopology.EXCHANGES.size() + " exchanges, dead letters via "
+				+ Destinations.DLX + ")");
 	}
 }

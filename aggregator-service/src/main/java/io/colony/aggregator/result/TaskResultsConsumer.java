@@ -1,0 +1,136 @@
+package io.colony.aggregator.result;
+
+import io.colony.aggregator.job.JobLedger;
+import io.colony.aggregator.job.JobTally;
+import io.colony.aggregator.job.TallyDelta;
+import io.colony.aggregator.progress.ProgressPublisher;
+import io.colony.contracts.Destinations;
+import io.colony.contracts.JobCompleted;
+import io.colony.contracts.TaskResult;
+import io.colony.platform.inbox.Inbox;
+import io.colony.platform.messaging.ColonyConsumers;
+import io.colony.platform.messaging.ColonyTopology;
+import io.colony.platform.messaging.Inbound;
+import io.colony.platform.messaging.PermanentFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Consumes {@code aggregator.results} in batches and records each batch in one transaction: the inbox
+ * drops redelivered messages (a re-run task's result has the same deterministic message id), the
+ * {@code (job_id, task_id)} key drops a second final result from another attempt, each touched job's
+ * counters move once, and every job whose tasks have all finished is closed with its {@code JobCompleted}
+ * in that same transaction. Failed attempts the orchestrator will retry are claimed and otherwise ignored.
+ * Progress is published only after the batch committed.
+ */
+@Component
+class TaskResultsConsumer implements SmartInitializingSingleton {
+
+	static final String CONSUMER = "aggregator.results";
+
+	private static final Logger log = LoggerFactory.getLogger(TaskResultsConsumer.class);
+
+	private record Recorded(List<JobTally> open, List<JobCompleted> completed) {
+
+		static final Recorded NOTHING = new Recorded(List.of(), List.of());
+	}
+
+	private final ColonyConsumers consumers;
+
+	private final ResultsProperties properties;
+
+	private final TransactionTemplate transactions;
+
+	private final Inbox inbox;
+
+	private final TaskResultStore store;
+
+	private final JobLedger ledger;
+
+	private final ProgressPublisher progress;
+
+	TaskResultsConsumer(ColonyConsumers consumers, ResultsProperties properties,
+			PlatformTransactionManager transactionManager, Inbox inbox, TaskResultStore store, JobLedger ledger,
+			ProgressPublisher progress) {
+		this.consumers = consumers;
+		this.properties = properties;
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.inbox = inbox;
+		this.store = store;
+		this.ledger = ledger;
+		this.progress = progress;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		consumers.consumeBatches(ColonyTopology.serviceQueue(Destinations.AGGREGATOR_RESULTS_QUEUE), TaskResult.class,
+				properties.batchSize(), properties.batchWait(), this::recordTaskResults);
+	}
+
+	/**
+	 * Throws {@link PermanentFailure} for a batch holding a result that can never be recorded; the consumer
+	 * then records the batch message by message and dead-letters only that one.
+	 */
+	void recordTaskResults(List<Inbound<TaskResult>> batch) {
+		Map<UUID, TaskResult> byMessageId = new LinkedHashMap<>();
+		for (Inbound<TaskResult> inbound : batch) {
+			String invalid = FinalResult.invalid(inbound.payload());
+			if (invalid != null) {
+				throw new PermanentFailure(inbound.payload().getClass().getSimpleName() + " " + inbound.messageId()
+						+ " " + invalid);
+			}
+			byMessageId.putIfAbsent(inbound.messageId(), inbound.payload());
+		}
+		long start = System.nanoTime();
+		Recorded recorded = transactions.execute(status -> record(byMessageId));
+		if (log.isDebugEnabled()) {
+			log.debug("recorded a batch of {} results in {} µs", batch.size(), (System.nanoTime() - start) / 1000);
+		}
+		for (JobCompleted completed : recorded.completed()) {
+			progress.forget(completed.jobId());
+			log.info("job {} closed as {} ({})", completed.jobId(), completed.status(), completed.tasks());
+		}
+		for (JobTally tally : recorded.open()) {
+			progress.changed(tally.jobId(), tally.tenant(), tally.counts());
+		}
+	}
+
+	private Recorded record(Map<UUID, TaskResult> byMessageId) {
+		Set<UUID> fresh = inbox.claim(CONSUMER, new TreeSet<>(byMessageId.keySet()));
+		List<FinalResult> results = new ArrayList<>(fresh.size());
+		byMessageId.forEach((messageId, result) -> {
+			if (fresh.contains(messageId)) {
+				FinalResult.of(result).ifPresent(results::add);
+			}
+		});
+		List<TallyDelta> deltas = store.insertNew(results);
+		if (deltas.isEmpty()) {
+			return Recorded.NOTHING;
+		}
+		List<JobTally> open = new ArrayList<>();
+		List<JobCompleted> completed = new ArrayList<>();
+		for (JobTally tally : ledger.addFinished(deltas)) {
+			if (tally.closed()) {
+				continue;
+			}
+			ledger.closeIfAllFinished(tally).ifPresentOrElse(completed::add, () -> {
+				if (tally.accepted()) {
+					open.add(tally);
+				}
+			});
+		}
+		return new Recorded(open, completed);
+	}
+}

@@ -130,6 +130,16 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	 */
 	public <T> void consumeBatches(ColonyTopology.WorkQueue workQueue, Class<T> type, int batchSize,
 			Duration batchWait, BatchHandler<T> handler) {
+		consumeBatches(workQueue, type, batchSize, batchWait, 1, handler);
+	}
+
+	/**
+	 * Like {@link #consumeBatches(ColonyTopology.WorkQueue, Class, int, Duration, BatchHandler)} with
+	 * {@code consumers} batches in flight at once; only for handlers whose effects do not depend on the order
+	 * of messages across batches.
+	 */
+	public <T> void consumeBatches(ColonyTopology.WorkQueue workQueue, Class<T> type, int batchSize,
+			Duration batchWait, int consumers, BatchHandler<T> handler) {
 		declare(workQueue);
 		String queue = workQueue.name();
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -139,6 +149,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		container.setBatchSize(batchSize);
 		container.setPrefetchCount(batchSize * 2);
 		container.setReceiveTimeout(Math.max(1, batchWait.toMillis()));
+		container.setConcurrentConsumers(consumers);
 		container.setMessageListener(new ChannelAwareBatchMessageListener() {
 			@Override
 			public void onMessageBatch(List<Message> messages, Channel channel) {
@@ -223,9 +234,10 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		}
 		try {
 			handler.handle(decoded);
-			for (Inbound<T> inbound : decoded) {
-				ack(channel, inbound.message().getMessageProperties().getDeliveryTag(), queue);
-			}
+			// One ack for the whole batch: every earlier delivery on this channel is either in this batch or
+			// was already acked, nacked or dead-lettered one by one above.
+			long lastTag = decoded.getLast().message().getMessageProperties().getDeliveryTag();
+			ackUpTo(channel, lastTag, queue, decoded.size());
 		}
 		catch (Exception batchError) {
 			if (decoded.size() == 1) {
@@ -295,6 +307,16 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		}
 		catch (IOException | RuntimeException ex) {
 			log.debug("ack of {} on {} failed; the message will be redelivered", tag, queue, ex);
+		}
+	}
+
+	private void ackUpTo(Channel channel, long lastTag, String queue, int count) {
+		try {
+			channel.basicAck(lastTag, true);
+			counter(queue, "acked").increment(count);
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("ack up to {} on {} failed; the messages will be redelivered", lastTag, queue, ex);
 		}
 	}
 

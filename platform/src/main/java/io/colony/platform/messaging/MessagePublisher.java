@@ -9,6 +9,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 import java.time.Duration;
 import java.util.Date;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
@@ -82,7 +83,9 @@ public final class MessagePublisher {
 
 	private CompletableFuture<Void> send(String exchange, String routingKey, Message message,
 			boolean unroutableIsFine) {
-		CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
+		// replies and some dead letters carry no message id, but a correlation needs one to match its confirm
+		String messageId = message.getMessageProperties().getMessageId();
+		CorrelationData correlation = new CorrelationData(messageId != null ? messageId : UUID.randomUUID().toString());
 		try {
 			rabbitTemplate.send(exchange, routingKey, message, correlation);
 		}

@@ -76,6 +76,9 @@ public final class MessagePublisher {
 		MessageProperties properties = new MessageProperties();
 		properties.setContentType(MessageProperties.CONTENT_TYPE_JSON);
 		properties.setType(reply.getClass().getSimpleName());
+		// A message id lets the broker's return of a reply (direct reply-to answers mandatory publishes with
+		// basic.return on some versions) be matched to this publish instead of being logged as orphaned.
+		properties.setMessageId(java.util.UUID.randomUUID().toString());
 		properties.setCorrelationId(request.message().getMessageProperties().getCorrelationId());
 		Message message = new Message(codec.encode(reply), properties);
 		return send("", replyTo, message, true);

@@ -1,0 +1,356 @@
+package io.colony.gateway.job;
+
+import io.colony.contracts.JobInput;
+import io.colony.contracts.JobLimits;
+import io.colony.contracts.JobSpec;
+import io.colony.contracts.Priority;
+import io.colony.contracts.Reduce;
+import io.colony.contracts.ReduceStrategy;
+import io.colony.contracts.ScatterGather;
+import io.colony.gateway.problem.ProblemException;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a job submission strictly: well-formed JSON, one object, no duplicate or unknown fields, no silent
+ * coercion (a number is not a string, {@code 3.5} is not an integer), then validates every field. Every
+ * failure is a 400 problem whose {@code field} names the first offending field and whose {@code errors} lists
+ * them all (up to {@value #MAX_REPORTED_ERRORS}).
+ */
+final class JobRequestParser {
+
+	static final List<String> PATTERNS = List.of(ScatterGather.PATTERN);
+
+	static final Duration MIN_DEADLINE = Duration.ofSeconds(1);
+
+	static final Duration MAX_DEADLINE = Duration.ofHours(24);
+
+	static final int MAX_ATTEMPTS = 10;
+
+	static final int MAX_ID_LENGTH = 200;
+
+	static final int MAX_AGENT_LENGTH = 200;
+
+	static final int MAX_REPORTED_ERRORS = 20;
+
+	private static final JsonMapper STRICT = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+				DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+		.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.withCoercionConfig(LogicalType.Textual,
+				config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail))
+		.withCoercionConfig(LogicalType.Integer,
+				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+		.withCoercionConfig(LogicalType.POJO,
+				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+		.withCoercionConfig(LogicalType.Collection,
+				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+		.build();
+
+	private final int maxInputs;
+
+	JobRequestParser(int maxInputs) {
+		this.maxInputs = maxInputs;
+	}
+
+	/** @throws ProblemException 400 describing what is wrong */
+	JobSpec parse(byte[] body) {
+		JsonNode tree = readTree(body);
+		String pattern = pattern(tree);
+		JobRequest request = bind(tree);
+		return validate(request, pattern);
+	}
+
+	private static JsonNode readTree(byte[] body) {
+		if (body.length == 0) {
+			throw malformed("the request body is empty; send a JSON object");
+		}
+		JsonNode tree;
+		try {
+			tree = STRICT.readTree(body);
+		}
+		catch (StreamReadException ex) {
+			throw malformed("the request body is not valid JSON: " + describe(ex));
+		}
+		catch (JacksonException ex) {
+			throw malformed("the request body is not valid JSON: " + describe(ex));
+		}
+		if (tree == null || tree.isMissingNode()) {
+			throw malformed("the request body is empty; send a JSON object");
+		}
+		if (!tree.isObject()) {
+			throw malformed("the request body must be a JSON object, not " + tree.getNodeType().name().toLowerCase(Locale.ROOT));
+		}
+		return tree;
+	}
+
+	private static String pattern(JsonNode tree) {
+		JsonNode pattern = tree.get("pattern");
+		if (pattern == null || pattern.isNull()) {
+			return ScatterGather.PATTERN;
+		}
+		if (!pattern.isString() || !PATTERNS.contains(pattern.asString())) {
+			throw invalid(List.of(new FieldError("pattern", "unknown pattern " + pattern
+					+ "; supported: " + String.join(", ", PATTERNS))));
+		}
+		return pattern.asString();
+	}
+
+	private static JobRequest bind(JsonNode tree) {
+		try {
+			return STRICT.treeToValue(tree, JobRequest.class);
+		}
+		catch (UnrecognizedPropertyException ex) {
+			String field = path(ex);
+			String known = ex.getKnownPropertyIds() == null ? ""
+					: "; allowed here: " + ex.getKnownPropertyIds().stream().map(Object::toString).sorted()
+						.collect(Collectors.joining(", "));
+			throw new ProblemException(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field",
+					"unknown field '" + field + "'" + known).property("field", field);
+		}
+		catch (MismatchedInputException ex) {
+			String field = path(ex);
+			throw invalid(List.of(new FieldError(field.isEmpty() ? "(body)" : field,
+					"has the wrong type: " + expected(ex))));
+		}
+		catch (JacksonException ex) {
+			String field = path(ex);
+			throw invalid(List.of(new FieldError(field.isEmpty() ? "(body)" : field, "is not valid: " + describe(ex))));
+		}
+	}
+
+	private JobSpec validate(JobRequest request, String pattern) {
+		List<FieldError> errors = new ArrayList<>();
+		requireText(errors, "agent", request.agent(), MAX_AGENT_LENGTH);
+		requireText(errors, "instruction", request.instruction(), Integer.MAX_VALUE);
+		List<JobInput> inputs = inputs(errors, request.inputs());
+		ReduceStrategy strategy = strategy(errors, request.reduce());
+		Priority priority = priority(errors, request.priority());
+		JobLimits limits = limits(errors, request.limits());
+		if (!errors.isEmpty()) {
+			throw invalid(errors);
+		}
+		return switch (pattern) {
+			case ScatterGather.PATTERN -> new ScatterGather(request.agent(), request.instruction(), inputs,
+					new Reduce(strategy), priority, limits);
+			default -> throw new IllegalStateException("pattern " + pattern + " passed validation but is not mapped");
+		};
+	}
+
+	private static void requireText(List<FieldError> errors, String field, String value, int maxLength) {
+		if (value == null) {
+			errors.add(new FieldError(field, "is required"));
+		}
+		else if (value.isBlank()) {
+			errors.add(new FieldError(field, "must not be blank"));
+		}
+		else if (value.length() > maxLength) {
+			errors.add(new FieldError(field, "must be at most " + maxLength + " characters"));
+		}
+	}
+
+	private List<JobInput> inputs(List<FieldError> errors, List<JobRequest.Input> inputs) {
+		if (inputs == null) {
+			errors.add(new FieldError("inputs", "is required: a non-empty array of {\"id\", \"content\"}"));
+			return List.of();
+		}
+		if (inputs.isEmpty()) {
+			errors.add(new FieldError("inputs", "must contain at least one input"));
+			return List.of();
+		}
+		if (inputs.size() > maxInputs) {
+			errors.add(new FieldError("inputs", "must contain at most " + maxInputs + " inputs, has " + inputs.size()));
+			return List.of();
+		}
+		List<JobInput> mapped = new ArrayList<>(inputs.size());
+		Set<String> seen = new HashSet<>(inputs.size() * 2);
+		for (int i = 0; i < inputs.size(); i++) {
+			JobRequest.Input input = inputs.get(i);
+			String field = "inputs[" + i + "]";
+			if (input == null) {
+				errors.add(new FieldError(field, "must be an object {\"id\", \"content\"}"));
+				continue;
+			}
+			if (input.id() == null) {
+				errors.add(new FieldError(field + ".id", "is required"));
+			}
+			else if (input.id().isBlank()) {
+				errors.add(new FieldError(field + ".id", "must not be blank"));
+			}
+			else if (input.id().length() > MAX_ID_LENGTH) {
+				errors.add(new FieldError(field + ".id", "must be at most " + MAX_ID_LENGTH + " characters"));
+			}
+			else if (!seen.add(input.id())) {
+				errors.add(new FieldError(field + ".id", "duplicates the id '" + input.id() + "' of an earlier input"));
+			}
+			if (input.content() == null) {
+				errors.add(new FieldError(field + ".content", "is required"));
+			}
+			mapped.add(new JobInput(input.id(), input.content()));
+		}
+		return mapped;
+	}
+
+	private static ReduceStrategy strategy(List<FieldError> errors, JobRequest.ReduceBlock reduce) {
+		if (reduce == null || reduce.strategy() == null) {
+			return ReduceStrategy.COLLECT;
+		}
+		try {
+			return ReduceStrategy.fromWireName(reduce.strategy());
+		}
+		catch (IllegalArgumentException ex) {
+			errors.add(new FieldError("reduce.strategy", "must be one of: " + Arrays.stream(ReduceStrategy.values())
+				.map(ReduceStrategy::wireName).collect(Collectors.joining(", ")) + " (was '" + reduce.strategy() + "')"));
+			return ReduceStrategy.COLLECT;
+		}
+	}
+
+	private static Priority priority(List<FieldError> errors, String priority) {
+		if (priority == null) {
+			return Priority.NORMAL;
+		}
+		try {
+			return Priority.fromWireName(priority);
+		}
+		catch (IllegalArgumentException ex) {
+			errors.add(new FieldError("priority", "must be one of: " + Arrays.stream(Priority.values())
+				.map(Priority::wireName).collect(Collectors.joining(", ")) + " (was '" + priority + "')"));
+			return Priority.NORMAL;
+		}
+	}
+
+	private static JobLimits limits(List<FieldError> errors, JobRequest.Limits limits) {
+		if (limits == null) {
+			return JobLimits.DEFAULTS;
+		}
+		Duration deadline = null;
+		if (limits.deadline() != null) {
+			try {
+				deadline = Duration.parse(limits.deadline());
+				if (deadline.compareTo(MIN_DEADLINE) < 0 || deadline.compareTo(MAX_DEADLINE) > 0) {
+					errors.add(new FieldError("limits.deadline", "must be from PT1S to PT24H (was " + limits.deadline() + ")"));
+				}
+			}
+			catch (DateTimeParseException ex) {
+				errors.add(new FieldError("limits.deadline",
+						"must be an ISO-8601 duration such as PT10M, from PT1S to PT24H (was '" + limits.deadline() + "')"));
+			}
+		}
+		Integer maxAttempts = limits.maxAttempts();
+		if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
+			errors.add(new FieldError("limits.maxAttempts", "must be from 1 to " + MAX_ATTEMPTS + " (was " + maxAttempts + ")"));
+		}
+		return new JobLimits(deadline, maxAttempts);
+	}
+
+	record FieldError(String field, String message) {
+
+		String describe() {
+			return field + " " + message;
+		}
+	}
+
+	private static ProblemException invalid(List<FieldError> errors) {
+		List<FieldError> reported = errors.size() > MAX_REPORTED_ERRORS ? errors.subList(0, MAX_REPORTED_ERRORS) : errors;
+		String detail = reported.stream().map(FieldError::describe).collect(Collectors.joining("; "))
+				+ (errors.size() > reported.size() ? "; and " + (errors.size() - reported.size()) + " more" : "");
+		List<Map<String, String>> list = reported.stream().map(error -> {
+			Map<String, String> entry = new LinkedHashMap<>();
+			entry.put("field", error.field());
+			entry.put("message", error.message());
+			return entry;
+		}).toList();
+		return new ProblemException(HttpStatus.BAD_REQUEST, "invalid-job-request", "Invalid job request", detail)
+			.property("field", errors.getFirst().field())
+			.property("errors", list);
+	}
+
+	private static ProblemException malformed(String detail) {
+		return new ProblemException(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
+	}
+
+	/** The JSON path of a binding failure, e.g. {@code inputs[2].id}. */
+	static String path(JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				if (!path.isEmpty()) {
+					path.append('.');
+				}
+				path.append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return path.toString();
+	}
+
+	private static String expected(MismatchedInputException ex) {
+		Class<?> target = ex.getTargetType();
+		if (target == null) {
+			return "unexpected value";
+		}
+		if (target == String.class) {
+			return "expected a string";
+		}
+		if (target == Integer.class || target == int.class) {
+			return "expected an integer";
+		}
+		if (List.class.isAssignableFrom(target)) {
+			return "expected an array";
+		}
+		return "expected an object";
+	}
+
+	private static String describe(JacksonException ex) {
+		String message = ex.getOriginalMessage();
+		if (message != null) {
+			int newline = message.indexOf('\n');
+			message = newline < 0 ? message : message.substring(0, newline);
+			// Jackson describes the (redacted) source inside locations; the line/column below says it better
+			message = message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+				.replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
+			if (message.length() > 300) {
+				message = message.substring(0, 300) + "...";
+			}
+		}
+		var location = ex.getLocation();
+		return (message == null ? "unreadable" : message)
+				+ (location == null || location.getLineNr() < 0 ? ""
+						: " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")");
+	}
+}

@@ -1,0 +1,111 @@
+package io.colony.orchestrator.capability;
+
+import io.colony.contracts.AgentList;
+import io.colony.contracts.AgentTypeDescriptor;
+import io.colony.contracts.AgentView;
+import io.colony.platform.messaging.MessageCodec;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Asks the registry ({@code GET /api/v1/registry/agents?type=…}, live entries only) which capability serves
+ * an agent type. Positive answers are cached for {@code capability-cache-ttl}; negative and failed ones are
+ * not, so an agent that just came up is found on the next submission.
+ */
+@Component
+class RegistryCapabilityDirectory implements CapabilityDirectory {
+
+	private record Cached(String capability, Instant until) {
+	}
+
+	private final CapabilityProperties properties;
+
+	private final MessageCodec codec;
+
+	private final HttpClient http;
+
+	private final Clock clock;
+
+	private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+	RegistryCapabilityDirectory(CapabilityProperties properties, MessageCodec codec) {
+		this.properties = properties;
+		this.codec = codec;
+		this.clock = Clock.systemUTC();
+		this.http = HttpClient.newBuilder().connectTimeout(properties.registryTimeout()).build();
+	}
+
+	@Override
+	public CapabilityAnswer capabilityOf(String agentType) {
+		Instant now = clock.instant();
+		Cached cached = cache.get(agentType);
+		if (cached != null && now.isBefore(cached.until())) {
+			return new CapabilityAnswer.Served(cached.capability());
+		}
+		CapabilityAnswer answer = ask(agentType);
+		if (answer instanceof CapabilityAnswer.Served served) {
+			cache.put(agentType, new Cached(served.capability(), now.plus(properties.capabilityCacheTtl())));
+		}
+		else {
+			cache.remove(agentType);
+		}
+		return answer;
+	}
+
+	private CapabilityAnswer ask(String agentType) {
+		URI uri = URI.create(stripTrailingSlash(properties.registryUrl().toString()) + "/api/v1/registry/agents?type="
+				+ URLEncoder.encode(agentType, StandardCharsets.UTF_8));
+		HttpRequest request = HttpRequest.newBuilder(uri)
+			.timeout(properties.registryTimeout())
+			.header("Accept", "application/json")
+			.GET()
+			.build();
+		try {
+			HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+			if (response.statusCode() != 200) {
+				return new CapabilityAnswer.Unknown("registry answered " + response.statusCode());
+			}
+			return capabilityIn(codec.decode(response.body(), AgentList.class), agentType);
+		}
+		catch (IOException | RuntimeException ex) {
+			return new CapabilityAnswer.Unknown("registry at " + properties.registryUrl() + " not usable: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new CapabilityAnswer.Unknown("interrupted while asking the registry");
+		}
+	}
+
+	/**
+	 * The capability the live agents announce for {@code agentType}. Agents listed without a matching
+	 * descriptor still prove the type is served; their queue is then named after the type.
+	 */
+	static CapabilityAnswer capabilityIn(AgentList agents, String agentType) {
+		if (agents.agents().isEmpty()) {
+			return new CapabilityAnswer.NoLiveAgent();
+		}
+		for (AgentView agent : agents.agents()) {
+			for (AgentTypeDescriptor type : agent.agentTypes()) {
+				if (agentType.equals(type.name()) && type.capability() != null && !type.capability().isBlank()) {
+					return new CapabilityAnswer.Served(type.capability());
+				}
+			}
+		}
+		return new CapabilityAnswer.Served(agentType);
+	}
+
+	private static String stripTrailingSlash(String url) {
+		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+}

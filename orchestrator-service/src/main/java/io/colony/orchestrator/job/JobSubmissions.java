@@ -1,0 +1,205 @@
+package io.colony.orchestrator.job;
+
+import io.colony.contracts.CommandReply;
+import io.colony.contracts.Destinations;
+import io.colony.contracts.JobAccepted;
+import io.colony.contracts.JobId;
+import io.colony.contracts.JobInput;
+import io.colony.contracts.JobStatus;
+import io.colony.contracts.JobSubmitted;
+import io.colony.contracts.ScatterGather;
+import io.colony.contracts.SubmitJob;
+import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskId;
+import io.colony.contracts.TenantId;
+import io.colony.orchestrator.capability.AgentQueues;
+import io.colony.orchestrator.capability.CapabilityAnswer;
+import io.colony.orchestrator.capability.CapabilityDirectory;
+import io.colony.platform.outbox.Outbox;
+import io.colony.platform.outbox.OutboxMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Accepts a {@link SubmitJob}: the job, its tasks and their messages ({@code JobAccepted} first, then one
+ * {@code TaskAssigned} per task) are written in one transaction, so either all of them exist or none does.
+ *
+ * <p>Idempotent: a redelivered command (same job id) and a repeated submission (same tenant and
+ * idempotency key, same digest) answer with the job that exists, flagged {@code replayed}, and create
+ * nothing. Concurrent submissions with one key race on the {@code (tenant, idempotency_key)} constraint;
+ * the losers' inserts do nothing and they answer with the winner's job.
+ */
+@Component
+class JobSubmissions {
+
+	private static final Logger log = LoggerFactory.getLogger(JobSubmissions.class);
+
+	private static final int BATCH_SIZE = 1000;
+
+	private static final String INSERT_JOB = """
+			insert into jobs (job_id, tenant, idempotency_key, request_digest, pattern, agent, capability, instruction,
+			                  priority, reduce_strategy, max_attempts, status, total_tasks, accepted_at, deadline)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?)
+			on conflict do nothing
+			""";
+
+	private static final String INSERT_TASK = """
+			insert into tasks (task_id, job_id, input_id, content) values (?, ?, ?, ?)
+			""";
+
+	private record Existing(UUID jobId, String tenant, String requestDigest, JobStatus status) {
+	}
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final Outbox outbox;
+
+	private final CapabilityDirectory capabilities;
+
+	private final AgentQueues agentQueues;
+
+	private final JobProperties properties;
+
+	private final Clock clock;
+
+	JobSubmissions(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox,
+			CapabilityDirectory capabilities, AgentQueues agentQueues, JobProperties properties) {
+		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.outbox = outbox;
+		this.capabilities = capabilities;
+		this.agentQueues = agentQueues;
+		this.properties = properties;
+		this.clock = Clock.systemUTC();
+	}
+
+	CommandReply submit(SubmitJob command) {
+		SubmissionRules.Valid valid;
+		switch (SubmissionRules.check(command, properties)) {
+			case SubmissionRules.Invalid invalid -> {
+				return invalid.rejection();
+			}
+			case SubmissionRules.Valid checked -> valid = checked;
+		}
+		Optional<CommandReply> earlier = answerForExisting(command);
+		if (earlier.isPresent()) {
+			return earlier.get();
+		}
+		String agent = valid.spec().agent();
+		String capability;
+		switch (capabilities.capabilityOf(agent)) {
+			case CapabilityAnswer.Served served -> capability = served.capability();
+			case CapabilityAnswer.NoLiveAgent none -> {
+				return Rejections.noLiveAgent(agent);
+			}
+			case CapabilityAnswer.Unknown unknown -> {
+				log.warn("registry not available ({}); accepting job {} for agent type '{}' on its own queue, "
+						+ "where its tasks wait for a worker", unknown.why(), command.jobId(), agent);
+				capability = agent;
+			}
+		}
+		if (!Destinations.isValidCapability(capability)) {
+			return Rejections.invalidCapability(agent, capability);
+		}
+		agentQueues.ensureQueueFor(capability);
+		return transactions.execute(status -> {
+			Optional<CommandReply> created = create(command, valid, capability);
+			if (created.isPresent()) {
+				return created.get();
+			}
+			status.setRollbackOnly();
+			return answerForExisting(command).orElseThrow(() -> new IllegalStateException(
+					"job " + command.jobId() + " conflicted on insert but no conflicting job is visible"));
+		});
+	}
+
+	/** Empty when another submission won the insert (same job id or same idempotency key). */
+	private Optional<CommandReply> create(SubmitJob command, SubmissionRules.Valid valid, String capability) {
+		ScatterGather spec = valid.spec();
+		Instant acceptedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+		Instant deadline = acceptedAt.plus(valid.deadline());
+		JobId jobId = command.jobId();
+		TenantId tenant = command.tenant();
+		int inserted = jdbc.update(INSERT_JOB, jobId.value(), tenant.value(), command.idempotencyKey(),
+				command.requestDigest(), ScatterGather.PATTERN, spec.agent(), capability, spec.instruction(),
+				spec.priority().wireName(), spec.reduce().strategy().wireName(), valid.maxAttempts(),
+				spec.inputs().size(), Timestamp.from(acceptedAt), Timestamp.from(deadline));
+		if (inserted == 0) {
+			return Optional.empty();
+		}
+		List<TaskId> taskIds = new ArrayList<>(spec.inputs().size());
+		for (int i = 0; i < spec.inputs().size(); i++) {
+			taskIds.add(TaskId.random());
+		}
+		List<Integer> positions = IntStream.range(0, taskIds.size()).boxed().toList();
+		jdbc.batchUpdate(INSERT_TASK, positions, BATCH_SIZE, (statement, i) -> {
+			JobInput input = spec.inputs().get(i);
+			statement.setObject(1, taskIds.get(i).value());
+			statement.setObject(2, jobId.value());
+			statement.setString(3, input.id());
+			statement.setString(4, input.content());
+		});
+		List<OutboxMessage> messages = new ArrayList<>(taskIds.size() + 1);
+		messages.add(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_ACCEPTED,
+				new JobAccepted(jobId, tenant, spec.agent(), taskIds.size(), spec.reduce().strategy(), deadline,
+						acceptedAt),
+				messageId(jobId.value(), "accepted"), tenant, null, null));
+		for (int i = 0; i < taskIds.size(); i++) {
+			TaskId taskId = taskIds.get(i);
+			TaskAssigned task = new TaskAssigned(jobId, taskId, tenant, spec.agent(), capability, 1,
+					valid.maxAttempts(), spec.instruction(), spec.inputs().get(i), spec.priority(), deadline,
+					acceptedAt);
+			messages.add(TaskAssignments.outboxMessage(task, null));
+		}
+		outbox.appendAll(messages);
+		return Optional.of(new JobSubmitted(jobId, JobStatus.ACCEPTED, false));
+	}
+
+	/** The answer when this command's job, or the job of its idempotency key, already exists. */
+	private Optional<CommandReply> answerForExisting(SubmitJob command) {
+		Optional<Existing> sameId = find("where job_id = ?", command.jobId().value());
+		if (sameId.isPresent()) {
+			Existing existing = sameId.get();
+			if (!existing.tenant().equals(command.tenant().value())) {
+				return Optional.of(Rejections.jobIdConflict(command.jobId()));
+			}
+			return Optional.of(new JobSubmitted(new JobId(existing.jobId()), existing.status(), true));
+		}
+		if (command.idempotencyKey() == null) {
+			return Optional.empty();
+		}
+		return find("where tenant = ? and idempotency_key = ?", command.tenant().value(), command.idempotencyKey())
+			.<CommandReply>map(existing -> Objects.equals(existing.requestDigest(), command.requestDigest())
+					? new JobSubmitted(new JobId(existing.jobId()), existing.status(), true)
+					: Rejections.idempotencyKeyReuse(command.idempotencyKey()));
+	}
+
+	private Optional<Existing> find(String where, Object... args) {
+		return jdbc.query("select job_id, tenant, request_digest, status from jobs " + where,
+				(rs, n) -> new Existing(rs.getObject("job_id", UUID.class), rs.getString("tenant"),
+						rs.getString("request_digest"), JobStatus.valueOf(rs.getString("status"))),
+				args).stream().findFirst();
+	}
+
+	private static UUID messageId(UUID jobId, String what) {
+		return UUID.nameUUIDFromBytes((jobId + ":" + what).getBytes(StandardCharsets.UTF_8));
+	}
+}

@@ -1,0 +1,49 @@
+package io.colony.orchestrator.job;
+
+import io.colony.contracts.CommandRejected;
+
+/** The rejections the orchestrator answers commands with; the gateway turns them into problem documents. */
+final class Rejections {
+
+	private Rejections() {
+	}
+
+	static CommandRejected invalidJob(String detail) {
+		return new CommandRejected("invalid-job", 400, "Invalid job", detail);
+	}
+
+	static CommandRejected unknownCommand(String type) {
+		return new CommandRejected("unknown-command", 400, "Unknown command",
+				"this orchestrator does not know the command type '" + type + "'");
+	}
+
+	static CommandRejected idempotencyKeyReuse(String key) {
+		return new CommandRejected("idempotency-key-reuse", 422, "Idempotency key reused",
+				"the Idempotency-Key '" + key + "' was already used with a different request body");
+	}
+
+	static CommandRejected noLiveAgent(String agentType) {
+		return new CommandRejected("no-live-agent", 422, "No live agent",
+				"no live agent serves agent type '" + agentType + "'");
+	}
+
+	static CommandRejected invalidCapability(String agentType, String capability) {
+		return new CommandRejected("invalid-capability", 422, "Invalid capability",
+				"agent type '" + agentType + "' maps to capability '" + capability
+						+ "', which is not a valid queue name (lower-case letters, digits and dashes, 1-64 characters)");
+	}
+
+	static CommandRejected jobIdConflict(Object jobId) {
+		return new CommandRejected("job-id-conflict", 409, "Job id in use",
+				"job id " + jobId + " is already taken");
+	}
+
+	static CommandRejected jobNotFound(Object jobId) {
+		return new CommandRejected("job-not-found", 404, "Job not found", "no job " + jobId);
+	}
+
+	static CommandRejected jobAlreadyFinished(Object jobId, Object status) {
+		return new CommandRejected("job-already-finished", 409, "Job already finished",
+				"job " + jobId + " already finished as " + status);
+	}
+}

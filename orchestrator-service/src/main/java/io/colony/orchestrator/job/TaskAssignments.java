@@ -1,0 +1,33 @@
+package io.colony.orchestrator.job;
+
+import io.colony.contracts.Destinations;
+import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskId;
+import io.colony.platform.outbox.OutboxMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/** How a {@link TaskAssigned} goes out: to its capability's queue, with the job's priority and tenant. */
+public final class TaskAssignments {
+
+	private TaskAssignments() {
+	}
+
+	/**
+	 * @param availableAt not published before then ({@code null}: as soon as the transaction commits)
+	 */
+	public static OutboxMessage outboxMessage(TaskAssigned task, Instant availableAt) {
+		return new OutboxMessage(Destinations.TASKS, Destinations.taskRoutingKey(task.capability()), task,
+				messageId(task.taskId(), task.attempt()), task.tenant(), task.priority().amqpPriority(), availableAt);
+	}
+
+	/**
+	 * Deterministic per task attempt: every attempt is a new message for consumers' inboxes, while a
+	 * re-publication of the same attempt keeps its id.
+	 */
+	public static UUID messageId(TaskId taskId, int attempt) {
+		return UUID.nameUUIDFromBytes((taskId + ":" + attempt + ":assigned").getBytes(StandardCharsets.UTF_8));
+	}
+}

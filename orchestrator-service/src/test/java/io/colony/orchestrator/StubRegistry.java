@@ -1,0 +1,87 @@
+package io.colony.orchestrator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * A registry that speaks {@code GET /api/v1/registry/agents?type=…} like the real one. Agent types starting
+ * with {@code ghost-} have no live agent, types starting with {@code broken-} make it answer 503, and every
+ * other type is served by one live agent under capability {@code <type>-cap}.
+ */
+final class StubRegistry implements AutoCloseable {
+
+	private final HttpServer server;
+
+	private StubRegistry(HttpServer server) {
+		this.server = server;
+	}
+
+	static StubRegistry start() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			server.createContext("/api/v1/registry/agents", StubRegistry::agents);
+			server.start();
+			return new StubRegistry(server);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	String url() {
+		return "http://127.0.0.1:" + server.getAddress().getPort();
+	}
+
+	static String capabilityOf(String agentType) {
+		return agentType + "-cap";
+	}
+
+	private static void agents(HttpExchange exchange) throws IOException {
+		String type = typeParameter(exchange.getRequestURI().getRawQuery());
+		if (type.startsWith("broken-")) {
+			respond(exchange, 503, "{\"title\":\"unavailable\"}");
+			return;
+		}
+		if (type.startsWith("ghost-")) {
+			respond(exchange, 200, "{\"agents\":[]}");
+			return;
+		}
+		Instant now = Instant.now();
+		respond(exchange, 200, """
+				{"agents":[{"agentId":"agent-1","instance":"host:1","agentTypes":[{"name":"%s","capability":"%s","model":"sim"}],
+				"capacity":100,"inFlight":0,"version":"test","registeredAt":"%s","lastSeen":"%s","expiresAt":"%s"}]}
+				""".formatted(type, capabilityOf(type), now, now, now.plusSeconds(30)));
+	}
+
+	private static String typeParameter(String query) {
+		if (query != null) {
+			for (String pair : query.split("&")) {
+				if (pair.startsWith("type=")) {
+					return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+				}
+			}
+		}
+		return "";
+	}
+
+	private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", "application/json");
+		exchange.sendResponseHeaders(status, bytes.length);
+		try (OutputStream out = exchange.getResponseBody()) {
+			out.write(bytes);
+		}
+	}
+
+	@Override
+	public void close() {
+		server.stop(0);
+	}
+}

@@ -73,9 +73,12 @@ public class ColonyPlatformAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagePublisher colonyMessagePublisher(RabbitTemplate rabbitTemplate, MessageCodec codec,
-			TraceCarrier traceCarrier, ColonyMessagingProperties properties) {
-		return new MessagePublisher(rabbitTemplate, codec, traceCarrier, properties.confirmTimeout());
+	MessagePublisher colonyMessagePublisher(RabbitTemplate rabbitTemplate, ConnectionFactory connectionFactory,
+			MessageCodec codec, TraceCarrier traceCarrier, ColonyMessagingProperties properties) {
+		RabbitTemplate replies = new RabbitTemplate(connectionFactory);
+		replies.setMandatory(false);
+		replies.setObservationEnabled(true);
+		return new MessagePublisher(rabbitTemplate, replies, codec, traceCarrier, properties.confirmTimeout());
 	}
 
 	@Bean

@@ -23,15 +23,29 @@ public final class MessagePublisher {
 
 	private final RabbitTemplate rabbitTemplate;
 
+	private final RabbitTemplate replyTemplate;
+
 	private final MessageCodec codec;
 
 	private final TraceCarrier traceCarrier;
 
 	private final Duration confirmTimeout;
 
+	/** A publisher that sends replies with the same template (tests and tools that never reply). */
 	public MessagePublisher(RabbitTemplate rabbitTemplate, MessageCodec codec, TraceCarrier traceCarrier,
 			Duration confirmTimeout) {
+		this(rabbitTemplate, rabbitTemplate, codec, traceCarrier, confirmTimeout);
+	}
+
+	/**
+	 * @param replyTemplate publishes replies to direct reply-to without the mandatory flag: the broker
+	 * answers mandatory publishes to {@code amq.rabbitmq.reply-to.*} with a basic.return even when it
+	 * delivered them
+	 */
+	public MessagePublisher(RabbitTemplate rabbitTemplate, RabbitTemplate replyTemplate, MessageCodec codec,
+			TraceCarrier traceCarrier, Duration confirmTimeout) {
 		this.rabbitTemplate = rabbitTemplate;
+		this.replyTemplate = replyTemplate;
 		this.codec = codec;
 		this.traceCarrier = traceCarrier;
 		this.confirmTimeout = confirmTimeout;
@@ -56,12 +70,12 @@ public final class MessagePublisher {
 		}
 		Message message = new Message(codec.encode(outgoing.payload()), properties);
 		return traceCarrier.inChildSpan(outgoing.traceHeaders(), "publish " + outgoing.exchange(),
-				() -> send(outgoing.exchange(), outgoing.routingKey(), message, false));
+				() -> send(rabbitTemplate, outgoing.exchange(), outgoing.routingKey(), message, false));
 	}
 
 	/** Publishes a prepared message as it is (used to move messages to dead-letter queues). */
 	public CompletableFuture<Void> publishRaw(String exchange, String routingKey, Message message) {
-		return send(exchange, routingKey, message, false);
+		return send(rabbitTemplate, exchange, routingKey, message, false);
 	}
 
 	/**
@@ -81,16 +95,16 @@ public final class MessagePublisher {
 		properties.setMessageId(java.util.UUID.randomUUID().toString());
 		properties.setCorrelationId(request.message().getMessageProperties().getCorrelationId());
 		Message message = new Message(codec.encode(reply), properties);
-		return send("", replyTo, message, true);
+		return send(replyTemplate, "", replyTo, message, true);
 	}
 
-	private CompletableFuture<Void> send(String exchange, String routingKey, Message message,
+	private CompletableFuture<Void> send(RabbitTemplate template, String exchange, String routingKey, Message message,
 			boolean unroutableIsFine) {
 		// replies and some dead letters carry no message id, but a correlation needs one to match its confirm
 		String messageId = message.getMessageProperties().getMessageId();
 		CorrelationData correlation = new CorrelationData(messageId != null ? messageId : UUID.randomUUID().toString());
 		try {
-			rabbitTemplate.send(exchange, routingKey, message, correlation);
+			template.send(exchange, routingKey, message, correlation);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(

@@ -1,0 +1,62 @@
+package io.colony.worker.llm;
+
+import com.openai.errors.OpenAIIoException;
+import com.openai.errors.OpenAIRetryableException;
+import com.openai.errors.OpenAIServiceException;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Maps what an LLM call threw to a {@link LlmFailure}: rate limits (429), server errors (5xx), request
+ * timeouts (408) and I/O failures may succeed on another attempt; other 4xx (bad request, bad key,
+ * unknown model) will not. Reasons are built from status codes and exception types only, never from
+ * exception messages or bodies, which may echo prompts or credentials.
+ */
+public final class LlmFailures {
+
+	private LlmFailures() {
+	}
+
+	public static LlmFailure classify(Throwable error, Duration timeout) {
+		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof OpenAIServiceException service) {
+				return forStatus(service.statusCode());
+			}
+			if (current instanceof RestClientResponseException response) {
+				return forStatus(response.getStatusCode().value());
+			}
+			if (current instanceof WebClientResponseException response) {
+				return forStatus(response.getStatusCode().value());
+			}
+			if (current instanceof TimeoutException) {
+				return new LlmFailure("LLM call did not finish within " + timeout, true);
+			}
+			if (current instanceof OpenAIIoException || current instanceof OpenAIRetryableException
+					|| current instanceof IOException) {
+				return new LlmFailure("LLM provider unreachable (" + current.getClass().getSimpleName() + ")", true);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return new LlmFailure("LLM call failed (" + error.getClass().getSimpleName() + ")", true);
+	}
+
+	static LlmFailure forStatus(int status) {
+		boolean retryable = status == 408 || status == 429 || status >= 500;
+		String meaning = switch (status) {
+			case 400 -> " bad request";
+			case 401 -> " unauthorized (check the API key)";
+			case 403 -> " forbidden";
+			case 404 -> " not found (check the base URL and model)";
+			case 408 -> " request timeout";
+			case 429 -> " rate limited";
+			default -> status >= 500 ? " server error" : "";
+		};
+		return new LlmFailure("LLM provider answered HTTP " + status + meaning, retryable);
+	}
+}

@@ -1,0 +1,154 @@
+package io.colony.worker.presence;
+
+import io.colony.contracts.AgentDeparted;
+import io.colony.contracts.AgentHeartbeat;
+import io.colony.contracts.AgentTypeDescriptor;
+import io.colony.contracts.Destinations;
+import io.colony.platform.messaging.MessagePublisher;
+import io.colony.platform.messaging.Outgoing;
+import io.colony.worker.WorkerIdentity;
+import io.colony.worker.WorkerProperties;
+import io.colony.worker.llm.AgentLlm;
+import io.colony.worker.task.InFlightTasks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Announces this worker to the registry: a heartbeat right after the consumers start and then every
+ * {@code colony.worker.heartbeat-interval}, and {@link AgentDeparted} on shutdown. Heartbeats are
+ * ephemeral (the next one follows shortly), so one that cannot be delivered, e.g. while no registry has
+ * declared its queue yet, is dropped and logged rather than retried.
+ */
+@Component
+class Presence implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Presence.class);
+
+	private static final Duration DEPARTURE_WAIT = Duration.ofSeconds(5);
+
+	private final MessagePublisher publisher;
+
+	private final WorkerIdentity identity;
+
+	private final WorkerProperties properties;
+
+	private final InFlightTasks inFlight;
+
+	private final List<AgentTypeDescriptor> agentTypes;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private volatile Disposable heartbeats;
+
+	private volatile boolean undeliveredReported;
+
+	Presence(MessagePublisher publisher, WorkerIdentity identity, WorkerProperties properties, InFlightTasks inFlight,
+			AgentLlm llm) {
+		this.publisher = publisher;
+		this.identity = identity;
+		this.properties = properties;
+		this.inFlight = inFlight;
+		this.agentTypes = properties.agentTypes()
+			.stream()
+			.map(type -> new AgentTypeDescriptor(type.name(), type.capability(), llm.modelOf(type)))
+			.toList();
+	}
+
+	@Override
+	public void start() {
+		heartbeats = Flux.interval(Duration.ZERO, properties.heartbeatInterval())
+			.onBackpressureDrop()
+			.concatMap(tick -> Mono.fromFuture(() -> publisher.publish(heartbeatMessage()))
+				.doOnSuccess(ignored -> undeliveredReported = false)
+				.onErrorResume(error -> {
+					reportUndelivered(error);
+					return Mono.empty();
+				}), 1)
+			.subscribe();
+	}
+
+	@Override
+	public void stop() {
+		Disposable running = heartbeats;
+		heartbeats = null;
+		if (running == null) {
+			return;
+		}
+		running.dispose();
+		Outgoing departure = Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_DEPARTED,
+				new AgentDeparted(identity.agentId(), clock.instant()));
+		try {
+			// published off the stopping thread: opening a channel on a broken connection can block without
+			// a timeout, and shutdown must not wait on it longer than DEPARTURE_WAIT
+			CompletableFuture<Void> published = new CompletableFuture<>();
+			Thread.ofVirtual().name("agent-departure").start(() -> {
+				try {
+					publisher.publish(departure).whenComplete((ignored, error) -> {
+						if (error == null) {
+							published.complete(null);
+						}
+						else {
+							published.completeExceptionally(error);
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					published.completeExceptionally(ex);
+				}
+			});
+			published.get(DEPARTURE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			log.info("announced departure of {}", identity.agentId());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			log.warn("could not announce departure of {}; the registry expires it after {}: {}", identity.agentId(),
+					properties.heartbeatTtl(), ex.toString());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return heartbeats != null;
+	}
+
+	/** Starts after the task consumers (so the first beat means "ready"), stops before them. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 50;
+	}
+
+	AgentHeartbeat heartbeat() {
+		return new AgentHeartbeat(identity.agentId(), identity.instance(), agentTypes, properties.capacity(),
+				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant());
+	}
+
+	private Outgoing heartbeatMessage() {
+		return Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_HEARTBEAT, heartbeat());
+	}
+
+	private void reportUndelivered(Throwable error) {
+		if (!undeliveredReported) {
+			undeliveredReported = true;
+			log.warn("heartbeat of {} not delivered (is the registry running?): {}", identity.agentId(),
+					error.getMessage());
+		}
+		else {
+			log.debug("heartbeat of {} not delivered: {}", identity.agentId(), error.getMessage());
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package io.colony.worker.task;
+
+import io.colony.contracts.JobId;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The tasks this worker holds right now: counted for the registry and the {@code colony.worker.inflight}
+ * gauge, and kept so that a job's cancellation can stop its running tasks.
+ */
+public final class InFlightTasks {
+
+	private final AtomicInteger count = new AtomicInteger();
+
+	private final Set<Running> running = ConcurrentHashMap.newKeySet();
+
+	InFlightTasks(MeterRegistry meters) {
+		Gauge.builder("colony.worker.inflight", count, AtomicInteger::get)
+			.description("Tasks received and not yet acknowledged, most of them waiting on the LLM")
+			.register(meters);
+	}
+
+	public int count() {
+		return count.get();
+	}
+
+	Running begin(JobId jobId, CompletableFuture<Void> acknowledged) {
+		Running task = new Running(jobId, acknowledged);
+		running.add(task);
+		count.incrementAndGet();
+		return task;
+	}
+
+	void end(Running task) {
+		if (task.ended.compareAndSet(false, true)) {
+			running.remove(task);
+			count.decrementAndGet();
+		}
+	}
+
+	/** Stops every running task of {@code jobId}; each is acknowledged without a result. */
+	int cancelJob(JobId jobId) {
+		int cancelled = 0;
+		for (Running task : running) {
+			if (task.jobId.equals(jobId)) {
+				task.cancel();
+				cancelled++;
+			}
+		}
+		return cancelled;
+	}
+
+	static final class Running {
+
+		private final JobId jobId;
+
+		private final CompletableFuture<Void> acknowledged;
+
+		private final Disposable.Swap work = Disposables.swap();
+
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		private Running(JobId jobId, CompletableFuture<Void> acknowledged) {
+			this.jobId = jobId;
+			this.acknowledged = acknowledged;
+		}
+
+		/** A task cancelled before its work is attached never starts it: the swap disposes it at once. */
+		void attach(Disposable disposable) {
+			work.update(disposable);
+		}
+
+		void cancel() {
+			work.dispose();
+			acknowledged.complete(null);
+		}
+	}
+}

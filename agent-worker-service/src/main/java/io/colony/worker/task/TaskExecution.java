@@ -1,0 +1,195 @@
+package io.colony.worker.task;
+
+import io.colony.contracts.Destinations;
+import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskCompleted;
+import io.colony.contracts.TaskFailed;
+import io.colony.contracts.TaskMessage;
+import io.colony.contracts.TaskResult;
+import io.colony.contracts.UnknownTaskMessage;
+import io.colony.platform.messaging.ColonyConsumers;
+import io.colony.platform.messaging.ColonyTopology;
+import io.colony.platform.messaging.Inbound;
+import io.colony.platform.messaging.MessagePublisher;
+import io.colony.platform.messaging.Outgoing;
+import io.colony.platform.messaging.PermanentFailure;
+import io.colony.worker.AgentType;
+import io.colony.worker.WorkerIdentity;
+import io.colony.worker.WorkerProperties;
+import io.colony.worker.cancellation.CancelledJobs;
+import io.colony.worker.llm.AgentLlm;
+import io.colony.worker.llm.LlmFailure;
+import io.colony.worker.llm.LlmFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs tasks: one consumer per capability served, with a prefetch of {@code colony.worker.capacity}. The
+ * handler returns at once with a stage that completes when the task's result is confirmed by the broker,
+ * so the message is acknowledged only then, and a worker that dies mid-task loses nothing: the broker
+ * redelivers its unacknowledged tasks to another worker, and the deterministic result ids make the
+ * re-run's result a duplicate downstream.
+ *
+ * <p>Tasks of cancelled jobs and tasks past their deadline are acknowledged without running and without a
+ * result; the orchestrator and aggregator account for those jobs already.
+ */
+final class TaskExecution implements InitializingBean {
+
+	private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
+
+	private static final CompletableFuture<Void> DROPPED = CompletableFuture.completedFuture(null);
+
+	private final ColonyConsumers consumers;
+
+	private final MessagePublisher publisher;
+
+	private final AgentLlm llm;
+
+	private final CancelledJobs cancelledJobs;
+
+	private final InFlightTasks inFlight;
+
+	private final WorkerIdentity identity;
+
+	private final WorkerProperties properties;
+
+	private final Map<String, AgentType> agentTypes = new LinkedHashMap<>();
+
+	private final Clock clock;
+
+	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLlm llm, CancelledJobs cancelledJobs,
+			InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties, Clock clock) {
+		this.consumers = consumers;
+		this.publisher = publisher;
+		this.llm = llm;
+		this.cancelledJobs = cancelledJobs;
+		this.inFlight = inFlight;
+		this.identity = identity;
+		this.properties = properties;
+		this.clock = clock;
+		properties.agentTypes().forEach(type -> agentTypes.put(type.name(), type));
+		cancelledJobs.onCancelled(jobId -> {
+			int stopped = inFlight.cancelJob(jobId);
+			if (stopped > 0) {
+				log.info("stopped {} running task(s) of cancelled job {}", stopped, jobId);
+			}
+		});
+	}
+
+	/**
+	 * Declares the queues results are routed to as well, so that a result is never unroutable because this
+	 * worker started before the aggregator or orchestrator; the declarations are idempotent.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		consumers.declare(ColonyTopology.serviceQueue(Destinations.AGGREGATOR_RESULTS_QUEUE));
+		consumers.declare(ColonyTopology.serviceQueue(Destinations.ORCHESTRATOR_RESULTS_QUEUE));
+		for (String capability : properties.capabilities()) {
+			consumers.consume(ColonyTopology.agentQueue(capability), TaskMessage.class, properties.capacity(), 1,
+					inbound -> executeTask(inbound, capability));
+			log.info("serving capability '{}' from {} with capacity {}", capability,
+					Destinations.agentQueue(capability), properties.capacity());
+		}
+	}
+
+	CompletionStage<?> executeTask(Inbound<TaskMessage> inbound, String capability) {
+		return switch (inbound.payload()) {
+			case UnknownTaskMessage unknown ->
+				throw new PermanentFailure("unknown task message type '" + unknown.type() + "'");
+			case TaskAssigned task -> execute(task, inbound, capability);
+		};
+	}
+
+	private CompletionStage<?> execute(TaskAssigned task, Inbound<?> inbound, String capability) {
+		requireComplete(task);
+		if (cancelledJobs.isCancelled(task.jobId())) {
+			log.debug("dropping task {} of cancelled job {}", task.taskId(), task.jobId());
+			return DROPPED;
+		}
+		if (task.deadline() != null && !task.deadline().isAfter(clock.instant())) {
+			log.debug("dropping task {} of job {}: its deadline {} has passed", task.taskId(), task.jobId(),
+					task.deadline());
+			return DROPPED;
+		}
+		CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+		InFlightTasks.Running running = inFlight.begin(task.jobId(), acknowledged);
+		AgentType agentType = agentTypes.get(task.agentType());
+		Mono<TaskResult> outcome = Mono.defer(() -> agentType == null ? Mono.just(notServed(task)) : run(task, agentType));
+		running.attach(outcome.flatMap(result -> Mono.fromFuture(() -> publish(result, task, inbound, capability)))
+			.doFinally(signal -> inFlight.end(running))
+			.subscribe(ignored -> {
+			}, acknowledged::completeExceptionally, () -> acknowledged.complete(null)));
+		if (cancelledJobs.isCancelled(task.jobId())) {
+			running.cancel();
+		}
+		return acknowledged;
+	}
+
+	private Mono<TaskResult> run(TaskAssigned task, AgentType agentType) {
+		Instant startedAt = clock.instant();
+		return llm.answer(agentType, task.instruction(), task.input().content())
+			.<TaskResult>map(answer -> new TaskCompleted(task.jobId(), task.taskId(), task.tenant(), task.input().id(),
+					task.attempt(), identity.agentId(), answer.text(), answer.usage(), startedAt, clock.instant()))
+			.onErrorResume(error -> {
+				LlmFailure failure = LlmFailures.classify(error, llm.timeout());
+				log.warn("task {} of job {} attempt {} failed: {} (retryable: {})", task.taskId(), task.jobId(),
+						task.attempt(), failure.reason(), failure.retryable());
+				return Mono.just(failed(task, failure.reason(), failure.retryable()));
+			});
+	}
+
+	private TaskFailed notServed(TaskAssigned task) {
+		String reason = "agent type '" + task.agentType() + "' not served by " + identity.agentId() + " (serves "
+				+ String.join(", ", agentTypes.keySet()) + ")";
+		log.warn("task {} of job {}: {}", task.taskId(), task.jobId(), reason);
+		return failed(task, reason, false);
+	}
+
+	private TaskFailed failed(TaskAssigned task, String reason, boolean retryable) {
+		return new TaskFailed(task.jobId(), task.taskId(), task.tenant(), task.input().id(), task.attempt(),
+				identity.agentId(), reason, retryable, task.isFinalAttempt(), clock.instant());
+	}
+
+	private CompletableFuture<Void> publish(TaskResult result, TaskAssigned task, Inbound<?> inbound,
+			String capability) {
+		return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(result, capability), result)
+			.withTenant(task.tenant())
+			.withMessageId(ResultMessageIds.of(result))
+			.causedBy(inbound));
+	}
+
+	/** A task without these cannot be answered (nor its result attributed), however often it is delivered. */
+	private static void requireComplete(TaskAssigned task) {
+		StringBuilder missing = new StringBuilder();
+		if (task.jobId() == null) {
+			missing.append(" jobId");
+		}
+		if (task.taskId() == null) {
+			missing.append(" taskId");
+		}
+		if (task.tenant() == null) {
+			missing.append(" tenant");
+		}
+		if (task.agentType() == null) {
+			missing.append(" agentType");
+		}
+		if (task.input() == null) {
+			missing.append(" input");
+		}
+		if (task.attempt() < 1) {
+			missing.append(" attempt");
+		}
+		if (!missing.isEmpty()) {
+			throw new PermanentFailure("TaskAssigned lacks" + missing);
+		}
+	}
+}

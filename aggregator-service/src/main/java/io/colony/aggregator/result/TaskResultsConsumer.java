@@ -12,6 +12,7 @@ import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.Inbound;
 import io.colony.platform.messaging.PermanentFailure;
+import io.colony.platform.observability.TraceCarrier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -61,9 +62,12 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 
 	private final ProgressPublisher progress;
 
+	private final TraceCarrier traceCarrier;
+
 	TaskResultsConsumer(ColonyConsumers consumers, ResultsProperties properties,
 			PlatformTransactionManager transactionManager, Inbox inbox, TaskResultStore store, JobLedger ledger,
-			ProgressPublisher progress) {
+			ProgressPublisher progress, TraceCarrier traceCarrier) {
+		this.traceCarrier = traceCarrier;
 		this.consumers = consumers;
 		this.properties = properties;
 		this.transactions = new TransactionTemplate(transactionManager);
@@ -94,7 +98,10 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 			byMessageId.putIfAbsent(inbound.messageId(), inbound.payload());
 		}
 		long start = System.nanoTime();
-		Recorded recorded = transactions.execute(status -> record(byMessageId));
+		// Batches have no span of their own: continue the trace of the last result so that a JobCompleted
+		// written to the outbox here stays in the job's trace.
+		Recorded recorded = traceCarrier.inChildSpan(batch.getLast().traceHeaders(), "record task results",
+				() -> transactions.execute(status -> record(byMessageId)));
 		if (log.isDebugEnabled()) {
 			log.debug("recorded a batch of {} results in {} µs", batch.size(), (System.nanoTime() - start) / 1000);
 		}

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,6 +32,13 @@ public final class MessagePublisher {
 	private final TraceCarrier traceCarrier;
 
 	private final Duration confirmTimeout;
+
+	/**
+	 * Confirms arrive on the AMQP connection's own I/O thread. Whatever callers chain onto a publish (acks,
+	 * the next publish, which may have to open a channel and wait for the broker's answer on that very
+	 * thread) must not run there, so every future this class returns completes on a virtual thread instead.
+	 */
+	private final Executor completions = Executors.newVirtualThreadPerTaskExecutor();
 
 	/** A publisher that sends replies with the same template (tests and tools that never reply). */
 	public MessagePublisher(RabbitTemplate rabbitTemplate, MessageCodec codec, TraceCarrier traceCarrier,
@@ -112,7 +121,7 @@ public final class MessagePublisher {
 		}
 		return correlation.getFuture()
 			.orTimeout(confirmTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-			.handle((confirm, error) -> {
+			.handleAsync((confirm, error) -> {
 				if (error != null) {
 					String why = error instanceof TimeoutException ? "no confirm within " + confirmTimeout
 							: error.getMessage();
@@ -127,6 +136,6 @@ public final class MessagePublisher {
 							+ correlation.getReturned().getReplyText() + ")");
 				}
 				return null;
-			});
+			}, completions);
 	}
 }

@@ -1,0 +1,64 @@
+package io.colony.benchmarks;
+
+import io.colony.benchmarks.bench.ScatterGatherBench;
+import io.colony.benchmarks.cli.Args;
+import io.colony.benchmarks.cli.CommandFailed;
+import io.colony.benchmarks.cli.UsageError;
+import io.colony.benchmarks.demo.DemoCommand;
+import io.colony.benchmarks.llm.LlmSimulatorCommand;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Entry point of {@code java -jar benchmarks/target/benchmarks.jar <command> ...}. Results go to stdout,
+ * diagnostics to stderr; exit status 0 on success, 1 when the work failed, 64 for a wrong command line.
+ */
+public final class Benchmarks {
+
+	private static final String USAGE = """
+			usage: java -jar benchmarks/target/benchmarks.jar <command> [options]
+
+			  llm-simulator --port 8070 --latency-ms L [--host 127.0.0.1]
+			      OpenAI-compatible chat completions server answering after L ms.
+			  demo [--gateway http://127.0.0.1:8080] [--inputs 1000] [--token T]
+			      Submits a scatter-gather job to a running mesh and shows its progress.
+			  bench scatter-gather --tasks N --latency-ms L [--llm-url URL [--llm-concurrency C]] [--workers K]
+			                       [--keep-logs] [--base-port 28080] [--timeout-s 1800]
+			      Launches a private mesh, runs one job of N tasks and prints one JSON line.
+			""";
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] arguments) {
+		System.exit(run(Arrays.asList(arguments), System.out, System.err));
+	}
+
+	static int run(List<String> arguments, PrintStream out, PrintStream err) {
+		if (arguments.isEmpty() || Set.of("help", "--help", "-h").contains(arguments.getFirst())) {
+			(arguments.isEmpty() ? err : out).print(USAGE);
+			return arguments.isEmpty() ? 64 : 0;
+		}
+		List<String> rest = arguments.subList(1, arguments.size());
+		try {
+			return switch (arguments.getFirst()) {
+				case "llm-simulator" -> LlmSimulatorCommand.run(Args.parse(rest, Set.of()), err);
+				case "demo" -> DemoCommand.run(Args.parse(rest, Set.of()), out);
+				case "bench" -> ScatterGatherBench.run(rest, out, err);
+				default -> throw new UsageError("unknown command '" + arguments.getFirst() + "'");
+			};
+		}
+		catch (UsageError ex) {
+			err.println("error: " + ex.getMessage());
+			err.print(USAGE);
+			return 64;
+		}
+		catch (CommandFailed ex) {
+			err.println("error: " + ex.getMessage());
+			return 1;
+		}
+	}
+}

@@ -15,6 +15,7 @@ import io.colony.contracts.TaskResult;
 import io.colony.platform.messaging.Headers;
 import io.colony.platform.messaging.MessageCodec;
 import io.colony.platform.messaging.MessagePublisher;
+import io.colony.platform.messaging.PublishingChannels;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.platform.testing.Await;
 import io.colony.platform.messaging.ColonyTopology;
@@ -314,18 +315,21 @@ class AgentWorkerIntegrationTests {
 				}
 			}
 			BrokerProbe.declare(admin, RESULTS_QUEUE, Destinations.RESULTS, "result.#");
-			RabbitTemplate template = new RabbitTemplate(connections);
-			template.setMandatory(true);
-			MessagePublisher publisher = new MessagePublisher(template, new MessageCodec(), TraceCarrier.noop(),
+			PublishingChannels channels = new PublishingChannels(connections.getRabbitConnectionFactory(), 1);
+			MessagePublisher publisher = new MessagePublisher(channels, new MessageCodec(), TraceCarrier.noop(),
 					Duration.ofSeconds(30));
 			List<TaskAssigned> tasks = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
 				tasks.add(Tasks.task(job, "summarizer", 1 + i % 3, "Task number " + i + " is here. More text follows."));
 			}
-			// one scoped channel for all sends, held until every confirm is in
-			template.invoke(operations -> CompletableFuture.allOf(tasks.stream()
-				.map(task -> publisher.publish(Tasks.toSummarizers(task)))
-				.toArray(CompletableFuture[]::new)).join());
+			try {
+				CompletableFuture.allOf(tasks.stream()
+					.map(task -> publisher.publish(Tasks.toSummarizers(task)))
+					.toArray(CompletableFuture[]::new)).join();
+			}
+			finally {
+				channels.close();
+			}
 			return tasks;
 		}
 		finally {

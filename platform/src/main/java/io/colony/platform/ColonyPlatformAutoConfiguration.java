@@ -8,6 +8,7 @@ import io.colony.platform.messaging.CommandClient;
 import io.colony.platform.messaging.DeadLetters;
 import io.colony.platform.messaging.MessageCodec;
 import io.colony.platform.messaging.MessagePublisher;
+import io.colony.platform.messaging.PublishingChannels;
 import io.colony.platform.observability.TraceCarrier;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxProperties;
@@ -19,6 +20,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
@@ -71,14 +73,18 @@ public class ColonyPlatformAutoConfiguration {
 		return t == null || p == null ? TraceCarrier.noop() : new TraceCarrier(t, p);
 	}
 
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	PublishingChannels colonyPublishingChannels(CachingConnectionFactory connectionFactory,
+			ColonyMessagingProperties properties) {
+		return new PublishingChannels(connectionFactory.getRabbitConnectionFactory(), properties.publisherChannels());
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	MessagePublisher colonyMessagePublisher(RabbitTemplate rabbitTemplate, ConnectionFactory connectionFactory,
-			MessageCodec codec, TraceCarrier traceCarrier, ColonyMessagingProperties properties) {
-		RabbitTemplate replies = new RabbitTemplate(connectionFactory);
-		replies.setMandatory(false);
-		replies.setObservationEnabled(true);
-		return new MessagePublisher(rabbitTemplate, replies, codec, traceCarrier, properties.confirmTimeout());
+	MessagePublisher colonyMessagePublisher(PublishingChannels channels, MessageCodec codec, TraceCarrier traceCarrier,
+			ColonyMessagingProperties properties) {
+		return new MessagePublisher(channels, codec, traceCarrier, properties.confirmTimeout());
 	}
 
 	@Bean

@@ -65,6 +65,26 @@ public final class TraceCarrier {
 		}
 	}
 
+	/**
+	 * Starts and ends a producer span for one published message, as a child of {@code parentHeaders} when
+	 * given or else of the current span, and returns the headers that carry it to the consumer.
+	 */
+	public Map<String, String> producerHeaders(Map<String, String> parentHeaders, String name) {
+		Span span = parentHeaders == null || parentHeaders.isEmpty() ? tracer.nextSpan().name(name).start()
+				: propagator.extract(parentHeaders, (carrier, key) -> carrier.get(key))
+					.name(name)
+					.kind(Span.Kind.PRODUCER)
+					.start();
+		try {
+			Map<String, String> headers = new HashMap<>();
+			propagator.inject(span.context(), headers, Map::put);
+			return headers;
+		}
+		finally {
+			span.end();
+		}
+	}
+
 	/** The trace id of the current span, or {@code null}. */
 	public String currentTraceId() {
 		TraceContext context = tracer.currentTraceContext().context();

@@ -24,7 +24,7 @@ import java.util.Set;
 
 /**
  * {@code bench scatter-gather --tasks N --latency-ms L [--llm-url URL [--llm-concurrency C]] [--workers K]
- * [--keep-logs] [--base-port P]}: launches a private mesh, runs one job of N tasks through the gateway and prints one JSON
+ * [--warmup-tasks W] [--keep-logs] [--base-port P]}: launches a private mesh, runs one job of N tasks through the gateway and prints one JSON
  * line (see README.md). The clock runs from just before the POST to the receipt of {@code job.completed}.
  */
 public final class ScatterGatherBench {
@@ -49,6 +49,7 @@ public final class ScatterGatherBench {
 		int workers = args.integer("workers", 2, 1, 50);
 		int llmConcurrency = args.integer("llm-concurrency", 0, 0, 1_000_000);
 		boolean keepLogs = args.flag("keep-logs");
+		int warmupTasks = args.integer("warmup-tasks", 2000, 0, 1_000_000);
 		int basePort = args.integer("base-port", 28_080, 1024, 65_000);
 		Duration timeout = Duration.ofSeconds(args.integer("timeout-s", 1800, 10, 86_400));
 		args.requireAllKnown();
@@ -59,13 +60,15 @@ public final class ScatterGatherBench {
 			.withLlmUrl(llmUrl)
 			.withWorkerArguments(llmConcurrency > 0
 					? List.of("--colony.worker.llm.openai.max-concurrency=" + llmConcurrency) : List.of());
-		return new ScatterGatherBench(out, err).execute(options, tasks, latency, timeout, keepLogs);
+		return new ScatterGatherBench(out, err).execute(options, tasks, warmupTasks, latency, timeout, keepLogs);
 	}
 
-	private int execute(MeshOptions options, int tasks, Duration latency, Duration timeout, boolean keepLogs) {
+	private int execute(MeshOptions options, int tasks, int warmupTasks, Duration latency, Duration timeout,
+			boolean keepLogs) {
 		boolean succeeded = false;
 		try (MeshLauncher mesh = MeshLauncher.start(options, line -> err.println("[mesh] " + line))) {
-			BenchReport report = measure(mesh, tasks, latency, timeout);
+			warmUp(mesh, warmupTasks, timeout);
+			BenchReport report = measure(mesh, tasks, warmupTasks, latency, timeout);
 			out.println(report.toJson(new ColonyClient(mesh.gatewayUrl()).json()));
 			out.flush();
 			succeeded = "SUCCEEDED".equals(report.status()) && report.lost() == 0;
@@ -82,7 +85,25 @@ public final class ScatterGatherBench {
 		}
 	}
 
-	private BenchReport measure(MeshLauncher mesh, int tasks, Duration latency, Duration timeout) {
+	/**
+	 * Freshly started JVMs run interpreted code for their first few thousand messages; one unmeasured job
+	 * first makes the figure describe the mesh as it runs, not as it starts.
+	 */
+	private void warmUp(MeshLauncher mesh, int warmupTasks, Duration timeout) {
+		if (warmupTasks == 0) {
+			return;
+		}
+		ColonyClient client = new ColonyClient(mesh.gatewayUrl()).authenticate();
+		String body = client.json().writeValueAsString(Documents.scatterGatherJob(client.json(), warmupTasks));
+		err.printf("[bench] warming up with a job of %d tasks (not measured)%n", warmupTasks);
+		String jobId = client.submitAccepted(body);
+		try (JobWatch watch = JobWatch.open(client, jobId, event -> {
+		})) {
+			watch.awaitCompletion(timeout, true);
+		}
+	}
+
+	private BenchReport measure(MeshLauncher mesh, int tasks, int warmupTasks, Duration latency, Duration timeout) {
 		ColonyClient client = new ColonyClient(mesh.gatewayUrl()).authenticate();
 		String body = client.json().writeValueAsString(Documents.scatterGatherJob(client.json(), tasks));
 		List<String> inputIds = new ArrayList<>(tasks);
@@ -113,7 +134,8 @@ public final class ScatterGatherBench {
 				audit.results(), audit.failed(), audit.lost(), audit.duplicated());
 		Percentiles percentiles = new Percentiles(audit.latenciesMillis());
 		String llm = mesh.options().llmUrl() == null ? "simulated" : mesh.options().llmUrl().toString();
-		return new BenchReport("scatter-gather", tasks, latency.toMillis(), mesh.options().workers(), llm, status,
+		return new BenchReport("scatter-gather", tasks, latency.toMillis(), mesh.options().workers(), llm, warmupTasks,
+				status,
 				wallSeconds, percentiles.at(50), percentiles.at(99), audit.lost(), audit.duplicated());
 	}
 

@@ -61,13 +61,13 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Counter published;
 
-	private final LinkedBlockingQueue<Boolean> signal = new LinkedBlockingQueue<>(1);
+	private final LinkedBlockingQueue<Boolean> signal;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	private volatile boolean running;
 
-	private Thread worker;
+	private final List<Thread> workers = new ArrayList<>();
 
 	private volatile Instant lastCleanup = Instant.EPOCH;
 
@@ -78,11 +78,14 @@ public class OutboxRelay implements SmartLifecycle {
 		this.publisher = publisher;
 		this.properties = properties;
 		this.published = Counter.builder("colony.outbox.published").register(meters);
+		this.signal = new LinkedBlockingQueue<>(properties.relays());
 	}
 
 	/** Makes the relay look for rows now instead of at its next poll. */
 	public void wakeUp() {
-		signal.offer(Boolean.TRUE);
+		for (int i = 0; i < properties.relays(); i++) {
+			signal.offer(Boolean.TRUE);
+		}
 	}
 
 	/** One relay round; returns how many rows it claimed. Public for tests that drive the relay by hand. */
@@ -184,17 +187,23 @@ public class OutboxRelay implements SmartLifecycle {
 		jdbc.update("delete from colony_outbox where sent_at < ?", Timestamp.from(now.minus(properties.retention())));
 	}
 
+	/**
+	 * Starts {@code colony.outbox.relays} loops. Their rounds overlap, so one round's wait for confirms does
+	 * not hold back the next; {@code SKIP LOCKED} keeps the rows they claim disjoint.
+	 */
 	@Override
 	public void start() {
 		running = true;
-		worker = Thread.ofPlatform().daemon().name("colony-outbox-relay").start(this::run);
+		for (int i = 0; i < properties.relays(); i++) {
+			workers.add(Thread.ofPlatform().daemon().name("colony-outbox-relay-" + i).start(this::run));
+		}
 	}
 
 	@Override
 	public void stop() {
 		running = false;
-		if (worker != null) {
-			worker.interrupt();
+		workers.forEach(Thread::interrupt);
+		for (Thread worker : workers) {
 			try {
 				worker.join(5000);
 			}
@@ -202,6 +211,7 @@ public class OutboxRelay implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 		}
+		workers.clear();
 	}
 
 	@Override

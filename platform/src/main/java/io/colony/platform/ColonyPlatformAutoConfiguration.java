@@ -107,11 +107,11 @@ public class ColonyPlatformAutoConfiguration {
 	@Lazy
 	@ConditionalOnMissingBean
 	CommandClient colonyCommandClient(ConnectionFactory connectionFactory, MessageCodec codec,
-			ColonyMessagingProperties properties) {
+			TraceCarrier traceCarrier, ColonyMessagingProperties properties) {
 		RabbitTemplate template = new RabbitTemplate(connectionFactory);
 		template.setMandatory(true);
 		template.setObservationEnabled(true);
-		return new CommandClient(new AsyncRabbitTemplate(template), codec, properties.commandTimeout());
+		return new CommandClient(new AsyncRabbitTemplate(template), codec, traceCarrier, properties.commandTimeout());
 	}
 
 	@Configuration(proxyBeanMethods = false)

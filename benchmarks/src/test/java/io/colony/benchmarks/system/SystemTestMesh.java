@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeoutException;
 
 /** One launched mesh for one test class, plus direct access to its broker vhost and database. */
@@ -33,7 +34,9 @@ final class SystemTestMesh implements AutoCloseable {
 			.withLogDirectory(options.root().resolve("benchmarks/target/mesh-logs").resolve(testClass.getSimpleName()))
 			// Tests measure behaviour, not speed: C1 only and the serial collector start six JVMs much faster
 			// on a small machine.
-			.withJvmArguments(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+			.withJvmArguments(Stream
+				.concat(Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), options.jvmArguments().stream())
+				.toList());
 		MeshLauncher mesh = MeshLauncher.start(named, line -> System.err.println("[" + testClass.getSimpleName() + "] " + line));
 		try {
 			ConnectionFactory factory = new ConnectionFactory();

@@ -10,6 +10,7 @@ import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.Inbound;
 import io.colony.platform.messaging.MessagePublisher;
+import io.colony.platform.observability.TraceCarrier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
@@ -40,10 +41,13 @@ class OrchestratorCommands implements InitializingBean, DisposableBean {
 
 	private final JobProperties properties;
 
+	private final TraceCarrier traceCarrier;
+
 	private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
 	OrchestratorCommands(ColonyConsumers consumers, MessagePublisher publisher, JobSubmissions submissions,
-			JobCancellations cancellations, JobProperties properties) {
+			JobCancellations cancellations, JobProperties properties, TraceCarrier traceCarrier) {
+		this.traceCarrier = traceCarrier;
 		this.consumers = consumers;
 		this.publisher = publisher;
 		this.submissions = submissions;
@@ -58,7 +62,12 @@ class OrchestratorCommands implements InitializingBean, DisposableBean {
 	}
 
 	private CompletionStage<?> answerCommand(Inbound<ColonyCommand> inbound) {
-		return CompletableFuture.supplyAsync(() -> decide(inbound.payload()), executor)
+		// The command runs on another thread than the consumer's span: continue the sender's trace there, so
+		// that the outbox rows it writes carry it on to the tasks.
+		return CompletableFuture
+			.supplyAsync(() -> traceCarrier.inChildSpan(inbound.traceHeaders(), "decide " + inbound.payload()
+				.getClass()
+				.getSimpleName(), () -> decide(inbound.payload())), executor)
 			.thenCompose(reply -> publisher.reply(inbound, reply));
 	}
 

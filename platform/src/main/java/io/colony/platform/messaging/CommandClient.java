@@ -3,6 +3,7 @@ package io.colony.platform.messaging;
 import io.colony.contracts.ColonyCommand;
 import io.colony.contracts.CommandReply;
 import io.colony.contracts.Destinations;
+import io.colony.platform.observability.TraceCarrier;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -28,9 +29,12 @@ public final class CommandClient implements DisposableBean {
 
 	private final Duration timeout;
 
-	public CommandClient(AsyncRabbitTemplate template, MessageCodec codec, Duration timeout) {
+	private final TraceCarrier traceCarrier;
+
+	public CommandClient(AsyncRabbitTemplate template, MessageCodec codec, TraceCarrier traceCarrier, Duration timeout) {
 		this.template = template;
 		this.codec = codec;
+		this.traceCarrier = traceCarrier;
 		this.timeout = timeout;
 		this.template.setReceiveTimeout(timeout.toMillis());
 		this.template.start();
@@ -48,6 +52,9 @@ public final class CommandClient implements DisposableBean {
 		properties.setType(command.getClass().getSimpleName());
 		properties.setTimestamp(new Date());
 		properties.setHeader(Headers.TENANT, command.tenant().value());
+		// Direct reply-to publishes on the reply container's channel, past the template's instrumentation, so
+		// the caller's trace is carried explicitly.
+		traceCarrier.producerHeaders(null, "send " + command.getClass().getSimpleName()).forEach(properties::setHeader);
 		Message request = new Message(codec.encode(command), properties);
 		CompletableFuture<Message> reply;
 		try {

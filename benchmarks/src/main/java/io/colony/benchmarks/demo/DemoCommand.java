@@ -44,7 +44,9 @@ public final class DemoCommand {
 			completion = watch.awaitCompletion(timeout, true);
 		}
 		double seconds = (completion.receivedNanos() - started) / 1e9;
-		JsonNode job = client.job(jobId);
+		// The job.completed event is the authoritative outcome; the job view the orchestrator serves catches
+		// up with it a moment later, so it is only the fallback when the event was not seen on the stream.
+		JsonNode job = completion.event() != null ? client.parse(completion.event().data()) : client.job(jobId);
 		String status = job.path("status").asString("UNKNOWN");
 		JsonNode tasks = job.path("tasks");
 		JsonNode usage = job.path("usage");

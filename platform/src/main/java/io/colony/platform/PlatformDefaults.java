@@ -42,7 +42,7 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.metrics.tags.service", "${spring.application.name:colony}");
-		defaults.put("management.tracing.sampling.probability", "1.0");
+		defaults.put("management.tracing.sampling.probability", "${COLONY_TRACE_SAMPLING:0.1}");
 		String zipkin = environment.getProperty("COLONY_ZIPKIN_URL", environment.getProperty("colony.tracing.zipkin-url"));
 		defaults.put("management.tracing.export.zipkin.enabled", String.valueOf(zipkin != null && !zipkin.isBlank()));
 		defaults.put("management.tracing.export.zipkin.endpoint",

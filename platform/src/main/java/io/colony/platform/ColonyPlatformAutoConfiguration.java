@@ -110,7 +110,6 @@ public class ColonyPlatformAutoConfiguration {
 			TraceCarrier traceCarrier, ColonyMessagingProperties properties) {
 		RabbitTemplate template = new RabbitTemplate(connectionFactory);
 		template.setMandatory(true);
-		template.setObservationEnabled(true);
 		return new CommandClient(new AsyncRabbitTemplate(template), codec, traceCarrier, properties.commandTimeout());
 	}
 

@@ -27,11 +27,9 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("spring.rabbitmq.username", "${COLONY_RABBITMQ_USER:guest}");
 		defaults.put("spring.rabbitmq.password", "${COLONY_RABBITMQ_PASSWORD:guest}");
 		defaults.put("spring.rabbitmq.virtual-host", "${COLONY_RABBITMQ_VHOST:/}");
-		defaults.put("spring.rabbitmq.publisher-confirm-type", "correlated");
+		// Messages are published (with confirms) by MessagePublisher on channels of its own; Spring's
+		// factory only needs returns, for the mandatory request/reply commands of CommandClient.
 		defaults.put("spring.rabbitmq.publisher-returns", "true");
-		defaults.put("spring.rabbitmq.template.mandatory", "true");
-		defaults.put("spring.rabbitmq.template.observation-enabled", "true");
-		defaults.put("spring.rabbitmq.cache.channel.size", "64");
 		defaults.put("spring.reactor.context-propagation", "auto");
 		defaults.put("spring.threads.virtual.enabled", "true");
 		defaults.put("spring.mvc.problemdetails.enabled", "true");

@@ -25,12 +25,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Creates and runs the consumers of a service. Every consumer acknowledges manually: a message is acked
@@ -61,7 +64,9 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 
 	private final List<AbstractMessageListenerContainer> containers = new CopyOnWriteArrayList<>();
 
-	private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean exchangesDeclared = new AtomicBoolean();
 
 	private ApplicationContext applicationContext;
 
@@ -83,10 +88,13 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		this.applicationContext = applicationContext;
 	}
 
-	/** Declares a work queue of {@link ColonyTopology} (exchanges included) on the broker. */
+	/**
+	 * Declares a work queue of {@link ColonyTopology} (exchanges included, once per process: the admin
+	 * re-declares them on every new connection) on the broker.
+	 */
 	public void declare(ColonyTopology.WorkQueue workQueue) {
-		for (Declarable declarable : ColonyTopology.exchanges().getDeclarables()) {
-			declareOne(declarable);
+		if (exchangesDeclared.compareAndSet(false, true)) {
+			ColonyTopology.exchanges().getDeclarables().forEach(this::declareOne);
 		}
 		for (Declarable declarable : ColonyTopology.declarables(workQueue, deliveryLimit).getDeclarables()) {
 			declareOne(declarable);
@@ -131,16 +139,6 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	 */
 	public <T> void consumeBatches(ColonyTopology.WorkQueue workQueue, Class<T> type, int batchSize,
 			Duration batchWait, BatchHandler<T> handler) {
-		consumeBatches(workQueue, type, batchSize, batchWait, 1, handler);
-	}
-
-	/**
-	 * Like {@link #consumeBatches(ColonyTopology.WorkQueue, Class, int, Duration, BatchHandler)} with
-	 * {@code consumers} batches in flight at once; only for handlers whose effects do not depend on the order
-	 * of messages across batches.
-	 */
-	public <T> void consumeBatches(ColonyTopology.WorkQueue workQueue, Class<T> type, int batchSize,
-			Duration batchWait, int consumers, BatchHandler<T> handler) {
 		declare(workQueue);
 		String queue = workQueue.name();
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
@@ -150,7 +148,6 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		container.setBatchSize(batchSize);
 		container.setPrefetchCount(batchSize * 2);
 		container.setReceiveTimeout(Math.max(1, batchWait.toMillis()));
-		container.setConcurrentConsumers(consumers);
 		container.setMessageListener(new ChannelAwareBatchMessageListener() {
 			@Override
 			public void onMessageBatch(List<Message> messages, Channel channel) {

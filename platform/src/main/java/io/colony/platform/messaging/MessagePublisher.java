@@ -54,12 +54,6 @@ public final class MessagePublisher {
 		if (outgoing.tenant() != null) {
 			properties.setHeader(Headers.TENANT, outgoing.tenant().value());
 		}
-		if (outgoing.priority() != null) {
-			properties.setPriority(outgoing.priority());
-		}
-		if (outgoing.correlationId() != null) {
-			properties.setCorrelationId(outgoing.correlationId());
-		}
 		traceCarrier.producerHeaders(outgoing.traceHeaders(), "publish " + outgoing.exchange())
 			.forEach(properties::setHeader);
 		return send(outgoing.exchange(), outgoing.routingKey(), codec.encode(outgoing.payload()), properties, true);

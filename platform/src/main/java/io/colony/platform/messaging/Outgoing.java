@@ -14,7 +14,7 @@ import java.util.UUID;
  * current span
  */
 public record Outgoing(String exchange, String routingKey, Object payload, UUID messageId, TenantId tenant,
-		Integer priority, String correlationId, Map<String, String> traceHeaders) {
+		Map<String, String> traceHeaders) {
 
 	public Outgoing {
 		Objects.requireNonNull(exchange, "exchange");
@@ -25,23 +25,15 @@ public record Outgoing(String exchange, String routingKey, Object payload, UUID 
 	}
 
 	public static Outgoing to(String exchange, String routingKey, Object payload) {
-		return new Outgoing(exchange, routingKey, payload, null, null, null, null, null);
+		return new Outgoing(exchange, routingKey, payload, null, null, null);
 	}
 
 	public Outgoing withMessageId(UUID id) {
-		return new Outgoing(exchange, routingKey, payload, id, tenant, priority, correlationId, traceHeaders);
+		return new Outgoing(exchange, routingKey, payload, id, tenant, traceHeaders);
 	}
 
 	public Outgoing withTenant(TenantId value) {
-		return new Outgoing(exchange, routingKey, payload, messageId, value, priority, correlationId, traceHeaders);
-	}
-
-	public Outgoing withPriority(Integer value) {
-		return new Outgoing(exchange, routingKey, payload, messageId, tenant, value, correlationId, traceHeaders);
-	}
-
-	public Outgoing withCorrelationId(String value) {
-		return new Outgoing(exchange, routingKey, payload, messageId, tenant, priority, value, traceHeaders);
+		return new Outgoing(exchange, routingKey, payload, messageId, value, traceHeaders);
 	}
 
 	/** Continue the trace of {@code inbound} rather than the current span. */
@@ -50,6 +42,6 @@ public record Outgoing(String exchange, String routingKey, Object payload, UUID 
 	}
 
 	public Outgoing withTraceHeaders(Map<String, String> value) {
-		return new Outgoing(exchange, routingKey, payload, messageId, tenant, priority, correlationId, value);
+		return new Outgoing(exchange, routingKey, payload, messageId, tenant, value);
 	}
 }

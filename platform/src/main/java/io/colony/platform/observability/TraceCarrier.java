@@ -84,10 +84,4 @@ public final class TraceCarrier {
 			span.end();
 		}
 	}
-
-	/** The trace id of the current span, or {@code null}. */
-	public String currentTraceId() {
-		TraceContext context = tracer.currentTraceContext().context();
-		return context == null ? null : context.traceId();
-	}
 }

@@ -24,12 +24,4 @@ public record OutboxMessage(String exchange, String routingKey, Object payload, 
 	public static OutboxMessage of(String exchange, String routingKey, Object payload, TenantId tenant) {
 		return new OutboxMessage(exchange, routingKey, payload, null, tenant, null, null);
 	}
-
-	public OutboxMessage withPriority(Integer value) {
-		return new OutboxMessage(exchange, routingKey, payload, messageId, tenant, value, availableAt);
-	}
-
-	public OutboxMessage notBefore(Instant value) {
-		return new OutboxMessage(exchange, routingKey, payload, messageId, tenant, priority, value);
-	}
 }

@@ -1,6 +1,5 @@
 package io.colony.platform.outbox;
 
-import io.colony.contracts.TenantId;
 import io.colony.platform.messaging.MessagePublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -143,7 +142,7 @@ public class OutboxRelay implements SmartLifecycle {
 		props.setType(row.type());
 		props.setTimestamp(Date.from(row.createdAt()));
 		if (row.tenant() != null) {
-			props.setHeader(io.colony.platform.messaging.Headers.TENANT, TenantId.of(row.tenant()).value());
+			props.setHeader(io.colony.platform.messaging.Headers.TENANT, row.tenant());
 		}
 		if (row.priority() != null) {
 			props.setPriority(row.priority());

@@ -1,16 +1,12 @@
 package io.colony.worker.cancellation;
 
-import io.colony.contracts.Destinations;
 import io.colony.contracts.JobCancelled;
 import io.colony.contracts.JobEvent;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.Inbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.beans.factory.InitializingBean;
 
 import java.util.concurrent.CompletableFuture;
@@ -24,32 +20,21 @@ final class JobCancellations implements InitializingBean {
 
 	private static final Logger log = LoggerFactory.getLogger(JobCancellations.class);
 
-	private final AmqpAdmin admin;
-
 	private final ColonyConsumers consumers;
 
-	private final Queue queue;
-
-	private final Binding binding;
+	private final Declarables queue;
 
 	private final CancelledJobs cancelledJobs;
 
-	JobCancellations(AmqpAdmin admin, ColonyConsumers consumers, Queue queue, Binding binding,
-			CancelledJobs cancelledJobs) {
-		this.admin = admin;
+	JobCancellations(ColonyConsumers consumers, Declarables queue, CancelledJobs cancelledJobs) {
 		this.consumers = consumers;
 		this.queue = queue;
-		this.binding = binding;
 		this.cancelledJobs = cancelledJobs;
 	}
 
-	/** Declared now rather than on the admin's first connection, because the consumer needs it at once. */
 	@Override
 	public void afterPropertiesSet() {
-		admin.declareExchange(new TopicExchange(Destinations.EVENTS, true, false));
-		admin.declareQueue(queue);
-		admin.declareBinding(binding);
-		consumers.consumeExclusive(queue.getName(), JobEvent.class, this::recordCancellation);
+		consumers.consumePrivate(queue, JobEvent.class, this::recordCancellation);
 	}
 
 	/** Idempotent: cancelling a job twice changes nothing. Other job events are not bound to this queue. */

@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
@@ -93,18 +95,22 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	 * re-declares them on every new connection) on the broker.
 	 */
 	public void declare(ColonyTopology.WorkQueue workQueue) {
-		if (exchangesDeclared.compareAndSet(false, true)) {
-			ColonyTopology.exchanges().getDeclarables().forEach(this::declareOne);
-		}
+		declareExchangesOnce();
 		for (Declarable declarable : ColonyTopology.declarables(workQueue, deliveryLimit).getDeclarables()) {
 			declareOne(declarable);
+		}
+	}
+
+	private void declareExchangesOnce() {
+		if (exchangesDeclared.compareAndSet(false, true)) {
+			ColonyTopology.exchanges().getDeclarables().forEach(this::declareOne);
 		}
 	}
 
 	private void declareOne(Declarable declarable) {
 		switch (declarable) {
 			case org.springframework.amqp.core.Exchange exchange -> admin.declareExchange(exchange);
-			case org.springframework.amqp.core.Queue queue -> admin.declareQueue(queue);
+			case Queue queue -> admin.declareQueue(queue);
 			case org.springframework.amqp.core.Binding binding -> admin.declareBinding(binding);
 			default -> throw new IllegalStateException("unexpected declarable " + declarable);
 		}
@@ -118,19 +124,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	public <T> void consume(ColonyTopology.WorkQueue workQueue, Class<T> type, int prefetch, int consumers,
 			MessageHandler<T> handler) {
 		declare(workQueue);
-		String queue = workQueue.name();
-		DirectMessageListenerContainer container = new DirectMessageListenerContainer(connectionFactory);
-		container.setQueueNames(queue);
-		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-		container.setPrefetchCount(prefetch);
-		container.setConsumersPerQueue(consumers);
-		container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> {
-			Inbound<T> inbound = decodeOrDeadLetter(message, channel, queue, type);
-			if (inbound != null) {
-				dispatch(inbound, channel, queue, handler);
-			}
-		});
-		register(container);
+		consumeOneByOne(workQueue.name(), type, prefetch, consumers, handler);
 	}
 
 	/**
@@ -157,12 +151,25 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		register(container);
 	}
 
-	/** Like {@link #consume} for a private, exclusive, auto-deleted queue the caller declared. */
-	public <T> void consumeExclusive(String queue, Class<T> type, MessageHandler<T> handler) {
+	/**
+	 * Consumes a private queue made by {@link ColonyTopology#privateQueue}, declaring it first because the
+	 * consumer needs it at once (register the same {@code Declarables} as a bean so that the admin declares it
+	 * again on every new connection).
+	 */
+	public <T> void consumePrivate(Declarables privateQueue, Class<T> type, MessageHandler<T> handler) {
+		declareExchangesOnce();
+		privateQueue.getDeclarables().forEach(this::declareOne);
+		String queue = privateQueue.getDeclarablesByType(Queue.class).getFirst().getName();
+		consumeOneByOne(queue, type, 250, 1, handler);
+	}
+
+	private <T> void consumeOneByOne(String queue, Class<T> type, int prefetch, int consumers,
+			MessageHandler<T> handler) {
 		DirectMessageListenerContainer container = new DirectMessageListenerContainer(connectionFactory);
 		container.setQueueNames(queue);
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-		container.setPrefetchCount(250);
+		container.setPrefetchCount(prefetch);
+		container.setConsumersPerQueue(consumers);
 		container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> {
 			Inbound<T> inbound = decodeOrDeadLetter(message, channel, queue, type);
 			if (inbound != null) {

@@ -1,6 +1,7 @@
 package io.colony.platform.messaging;
 
 import io.colony.contracts.Destinations;
+import org.springframework.amqp.core.Base64UrlNamingStrategy;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -85,6 +86,27 @@ public final class ColonyTopology {
 		}
 		return new WorkQueue(Destinations.agentQueue(capability),
 				List.of(new Route(Destinations.TASKS, Destinations.taskRoutingKey(capability))));
+	}
+
+	/**
+	 * A queue private to one process, for events every instance must see (the gateway's job events, a
+	 * worker's cancellations): classic, non-durable, exclusive and auto-deleted, named {@code prefix} plus a
+	 * random suffix, bound by {@code routes}. Not a work queue: the copies it receives are the process's own,
+	 * so it has no dead-letter queue or delivery limit. Spring's {@code AnonymousQueue} is not used because
+	 * it adds {@code x-queue-leader-locator}, which RabbitMQ refuses on classic queues.
+	 */
+	public static Declarables privateQueue(String prefix, Route... routes) {
+		Queue queue = QueueBuilder.nonDurable(new Base64UrlNamingStrategy(prefix).generateName())
+			.exclusive()
+			.autoDelete()
+			.build();
+		List<Declarable> declarables = new ArrayList<>();
+		declarables.add(queue);
+		for (Route route : routes) {
+			declarables.add(new Binding(queue.getName(), Binding.DestinationType.QUEUE, route.exchange(),
+					route.routingKey(), null));
+		}
+		return new Declarables(declarables);
 	}
 
 	public static Declarables exchanges() {

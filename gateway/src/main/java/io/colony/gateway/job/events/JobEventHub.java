@@ -7,9 +7,7 @@ import io.colony.contracts.TenantId;
 import io.colony.contracts.UnknownJobEvent;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.Inbound;
-import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.AnonymousQueue;
-import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -35,25 +33,16 @@ class JobEventHub implements SmartInitializingSingleton {
 
 	private final ColonyConsumers consumers;
 
-	private final AmqpAdmin admin;
+	private final Declarables queue;
 
-	private final AnonymousQueue queue;
-
-	private final Binding binding;
-
-	JobEventHub(ColonyConsumers consumers, AmqpAdmin admin, AnonymousQueue gatewayEventsQueue,
-			Binding gatewayEventsBinding) {
+	JobEventHub(ColonyConsumers consumers, Declarables gatewayEventsQueue) {
 		this.consumers = consumers;
-		this.admin = admin;
 		this.queue = gatewayEventsQueue;
-		this.binding = gatewayEventsBinding;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		admin.declareQueue(queue);
-		admin.declareBinding(binding);
-		consumers.consumeExclusive(queue.getName(), JobEvent.class, this::relayJobEvent);
+		consumers.consumePrivate(queue, JobEvent.class, this::relayJobEvent);
 	}
 
 	/**
@@ -68,10 +57,6 @@ class JobEventHub implements SmartInitializingSingleton {
 
 	int openSubscriptions() {
 		return subscriptions.values().stream().mapToInt(Set::size).sum();
-	}
-
-	String queueName() {
-		return queue.getName();
 	}
 
 	private CompletionStage<?> relayJobEvent(Inbound<JobEvent> inbound) {

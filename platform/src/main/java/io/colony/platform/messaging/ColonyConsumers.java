@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +70,9 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean exchangesDeclared = new AtomicBoolean();
+
+	/** Queues without a dead-letter queue: what cannot be handled there is dropped, not dead-lettered. */
+	private final Set<String> privateQueues = ConcurrentHashMap.newKeySet();
 
 	private ApplicationContext applicationContext;
 
@@ -160,6 +164,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		declareExchangesOnce();
 		privateQueue.getDeclarables().forEach(this::declareOne);
 		String queue = privateQueue.getDeclarablesByType(Queue.class).getFirst().getName();
+		privateQueues.add(queue);
 		consumeOneByOne(queue, type, 250, 1, handler);
 	}
 
@@ -290,6 +295,14 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 
 	private void deadLetterThenAck(Message message, Channel channel, long tag, String queue, String reason,
 			int deliveries) {
+		if (privateQueues.contains(queue)) {
+			// A private queue holds this process's copy of an event whose original sits in the work queues;
+			// there is no dead-letter queue to move it to, and requeueing it would loop for ever.
+			log.warn("dropping message {} from private queue {}: {}", message.getMessageProperties().getMessageId(),
+					queue, reason);
+			ack(channel, tag, queue);
+			return;
+		}
 		log.warn("dead-lettering message {} from {} after {} deliveries: {}",
 				message.getMessageProperties().getMessageId(), queue, deliveries, reason);
 		try {

@@ -18,9 +18,13 @@ import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxMessage;
 import io.colony.platform.testing.Await;
 import io.colony.platform.testing.ColonyTestEnvironment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -83,6 +87,9 @@ class PlatformIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Autowired
 	TransactionTemplate transactions;
@@ -158,6 +165,31 @@ class PlatformIntegrationTests {
 		assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains("not a valid JobEvent"));
 		assertThat(reasons).anySatisfy(reason -> assertThat(reason).isEqualTo("refusing bad"));
 		assertThat(handled.get()).isEqualTo(1);
+	}
+
+	@Test
+	void undecodableMessageOnAPrivateQueueIsDroppedNotRequeuedForEver() throws Exception {
+		Declarables privateQueue = ColonyTopology.privateQueue("platform.private.",
+				new ColonyTopology.Route(Destinations.EVENTS, "platform.private"));
+		String queue = privateQueue.getDeclarablesByType(Queue.class).getFirst().getName();
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		consumers.consumePrivate(privateQueue, JobEvent.class, inbound -> {
+			handled.add(((JobCancelled) inbound.payload()).reason());
+			return CompletableFuture.completedFuture(null);
+		});
+		MessageProperties properties = new MessageProperties();
+		properties.setMessageId(UUID.randomUUID().toString());
+		rabbit.send(Destinations.EVENTS, "platform.private",
+				new Message("{not json".getBytes(StandardCharsets.UTF_8), properties));
+		publisher.publish(Outgoing.to(Destinations.EVENTS, "platform.private", event("after the garbage"))).get();
+
+		Await.until(Duration.ofSeconds(10), "the good event handled", () -> handled.contains("after the garbage"));
+		// Acknowledged means gone for good; a message requeued in a loop is never acknowledged.
+		Await.until(Duration.ofSeconds(10), "both messages acknowledged", () -> {
+			Counter acked = meters.find("colony.messages.consumed").tag("queue", queue).tag("outcome", "acked").counter();
+			return acked != null && acked.count() == 2;
+		});
+		assertThat(handled).containsExactly("after the garbage");
 	}
 
 	@Test

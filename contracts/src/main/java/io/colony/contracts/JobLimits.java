@@ -1,5 +1,6 @@
 package io.colony.contracts;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -7,8 +8,14 @@ import java.time.Duration;
  *
  * @param deadline how long after acceptance the job may run before it finishes with what it has
  * @param maxAttempts how many times one task may be attempted (first run included)
+ * @param maxTokens the job's token budget (prompt + completion, all tasks and steps)
+ * @param maxCostUsd the job's dollar budget at the configured price table
  */
-public record JobLimits(Duration deadline, Integer maxAttempts) {
+public record JobLimits(Duration deadline, Integer maxAttempts, Long maxTokens, BigDecimal maxCostUsd) {
 
-	public static final JobLimits DEFAULTS = new JobLimits(null, null);
+	public static final JobLimits DEFAULTS = new JobLimits(null, null, null, null);
+
+	public JobLimits(Duration deadline, Integer maxAttempts) {
+		this(deadline, maxAttempts, null, null);
+	}
 }

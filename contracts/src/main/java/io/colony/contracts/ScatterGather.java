@@ -2,9 +2,14 @@ package io.colony.contracts;
 
 import java.util.List;
 
-/** One task per input, all with the same agent type and instruction; results fan back in. */
+/**
+ * One task per input, all with the same agent type and instruction; results fan back in.
+ *
+ * @param model a model tier or model name every task uses instead of the agent type's (e.g. a cheaper
+ * one); {@code null} for the agent type's
+ */
 public record ScatterGather(String agent, String instruction, List<JobInput> inputs, Reduce reduce, Priority priority,
-		JobLimits limits) implements JobSpec {
+		JobLimits limits, String model) implements JobSpec {
 
 	public static final String PATTERN = "scatter-gather";
 
@@ -13,6 +18,11 @@ public record ScatterGather(String agent, String instruction, List<JobInput> inp
 		reduce = reduce == null ? Reduce.COLLECT : reduce;
 		priority = priority == null ? Priority.NORMAL : priority;
 		limits = limits == null ? JobLimits.DEFAULTS : limits;
+	}
+
+	public ScatterGather(String agent, String instruction, List<JobInput> inputs, Reduce reduce, Priority priority,
+			JobLimits limits) {
+		this(agent, instruction, inputs, reduce, priority, limits, null);
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package io.colony.worker.llm;
 
+import io.colony.worker.agent.CallGuard;
+import io.colony.worker.agent.Models;
+import io.colony.worker.catalog.AgentCatalog;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,11 +12,18 @@ import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
- * Chooses the LLM by {@code colony.worker.llm.provider}. Spring AI's model auto-configuration is not on
- * the class path (only {@code spring-ai-model} and {@code spring-ai-openai}), so the simulated provider
- * needs no key and the OpenAI one is built here from Colony's own settings.
+ * The LLM providers this process can call, bound to the catalog's models. The simulated and OpenAI-compatible
+ * providers are always available (a local OpenAI-compatible server needs no key); Anthropic only with a key.
+ * Spring AI's model auto-configuration is not on the class path, so nothing here needs a key to start.
  */
 @Configuration(proxyBeanMethods = false)
 class LlmConfiguration {
@@ -24,25 +34,31 @@ class LlmConfiguration {
 	static final String NO_KEY = "no-key";
 
 	@Bean
-	ChatModel colonyChatModel(LlmProperties properties, ObjectProvider<ObservationRegistry> observations) {
-		return switch (properties.provider()) {
-			case SIMULATED -> {
-				log.info("LLM provider: simulated, latency {}", properties.simulated().latency());
-				yield new SimulatedChatModel(properties.simulated().latency());
-			}
-			case OPENAI -> {
-				log.info("LLM provider: OpenAI-compatible {}", properties.openai());
-				yield openAi(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
-			}
-		};
+	Models models(AgentCatalog catalog, LlmProperties properties, ObjectProvider<ObservationRegistry> observations) {
+		Map<String, Models.Provider> providers = new LinkedHashMap<>();
+		providers.put(LlmProperties.Provider.SIMULATED.id(),
+				new Models.Provider(new SimulatedChatModel(properties.simulated().latency()), SimulatedChatModel.MODEL));
+		providers.put(LlmProperties.Provider.OPENAI.id(), new Models.Provider(
+				openAi(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP)), properties.openai().model()));
+		log.info("LLM providers: simulated (latency {}), openai {}; catalog models named 'default' use {}",
+				properties.simulated().latency(), properties.openai(), properties.provider().id());
+		return new Models(catalog, providers, properties.provider().id());
 	}
 
+	/** Bounds the calls open at once per provider; the simulated provider is unbounded. */
 	@Bean
-	AgentLlm agentLlm(ChatModel chatModel, LlmProperties properties) {
-		return switch (properties.provider()) {
-			case SIMULATED -> new AgentLlm(chatModel, properties.timeout(), SimulatedChatModel.MODEL, null);
-			case OPENAI -> new AgentLlm(chatModel, properties.timeout(), properties.openai().model(),
-					new ConcurrencyLimit(properties.openai().maxConcurrency()));
+	CallGuard callGuard(LlmProperties properties) {
+		Map<String, ConcurrencyLimit> limits = new ConcurrentHashMap<>();
+		return new CallGuard() {
+			@Override
+			public <T> Mono<T> call(String provider, long estimatedTokens, Supplier<Mono<T>> call,
+					ToLongFunction<T> actualTokens) {
+				if (LlmProperties.Provider.SIMULATED.id().equals(provider)) {
+					return Mono.defer(call);
+				}
+				return limits.computeIfAbsent(provider, p -> new ConcurrencyLimit(properties.openai().maxConcurrency()))
+					.run(Mono.defer(call));
+			}
 		};
 	}
 

@@ -23,6 +23,11 @@ public final class LlmFailures {
 
 	public static LlmFailure classify(Throwable error, Duration timeout) {
 		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof ProviderException provider) {
+				return provider.status() == ProviderException.MALFORMED_RESPONSE && provider.getMessage() != null
+						&& provider.getMessage().contains("malformed")
+						? new LlmFailure("LLM provider answered malformed JSON", true) : forStatus(provider.status());
+			}
 			if (current instanceof OpenAIServiceException service) {
 				return forStatus(service.statusCode());
 			}

@@ -2,6 +2,7 @@ package io.colony.worker.llm;
 
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.model.ChatModel;
@@ -16,22 +17,40 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A stand-in LLM for local runs, tests and load tests: it answers after a fixed latency with a
- * deterministic summary of the prompt's input (its first sentence, at most {@value #MAX_WORDS} words) and
- * token counts estimated as words.
+ * A stand-in LLM for local runs, tests and load tests: deterministic, with a fixed latency, and able to call
+ * tools so that the agent loop is exercised without a real model.
+ *
+ * <p>It answers {@code Summary: <first sentence of the input, at most 40 words>}, with token counts estimated
+ * as words. Directives in the user message script it (they are left out of the summary):
+ * <ul>
+ * <li>{@code [[call <tool> <json arguments>]]}: the n-th directive is called on the n-th turn (a turn is
+ * counted by tool results already in the conversation); after the last one it answers, appending each tool
+ * result it saw as {@code [<tool>: <result, cut at 200 characters>]};</li>
+ * <li>{@code [[repeat <tool> <json arguments>]]}: calls the tool on every turn, never answering (to hit step
+ * limits);</li>
+ * <li>{@code [[tokens <n>]]}: reports {@code n} completion tokens per answer (to hit token budgets).</li>
+ * </ul>
  *
  * <p>{@link #stream} waits on Reactor's timer ({@code Mono.delay}), so any number of calls may be pending
  * without holding a thread; {@link #call} blocks its caller for the latency, as the blocking API must.
  */
 public final class SimulatedChatModel implements ChatModel {
 
-	static final String MODEL = "colony-simulated";
+	public static final String MODEL = "colony-simulated";
 
 	static final String PREFIX = "Summary: ";
 
 	static final int MAX_WORDS = 40;
+
+	static final int MAX_RESULT_CHARS = 200;
+
+	private static final Pattern DIRECTIVE = Pattern.compile("\\[\\[(call|repeat|tokens)\\s+([^\\s\\]]+)\\s*(.*?)]]",
+			Pattern.DOTALL);
 
 	private final Duration latency;
 
@@ -52,17 +71,73 @@ public final class SimulatedChatModel implements ChatModel {
 	/** The answer, without the wait. */
 	static ChatResponse answer(Prompt prompt) {
 		String userText = prompt.getUserMessage() == null ? "" : textOf(prompt.getUserMessage());
-		String output = PREFIX + firstSentence(inputOf(userText));
-		int promptTokens = prompt.getInstructions().stream().mapToInt(message -> words(textOf(message))).sum();
-		int completionTokens = words(output);
+		Script script = Script.of(userText);
+		List<ToolResponseMessage.ToolResponse> seen = prompt.getInstructions()
+			.stream()
+			.filter(ToolResponseMessage.class::isInstance)
+			.flatMap(message -> ((ToolResponseMessage) message).getResponses().stream())
+			.toList();
+		AssistantMessage output;
+		int turn = seen.size();
+		if (script.repeat() != null) {
+			output = toolCall(script.repeat(), turn);
+		}
+		else if (turn < script.calls().size()) {
+			output = toolCall(script.calls().get(turn), turn);
+		}
+		else {
+			StringBuilder text = new StringBuilder(PREFIX).append(firstSentence(inputOf(script.text())));
+			for (ToolResponseMessage.ToolResponse response : seen) {
+				String data = response.responseData() == null ? "" : response.responseData().strip();
+				text.append(" [").append(response.name()).append(": ")
+					.append(data.length() <= MAX_RESULT_CHARS ? data : data.substring(0, MAX_RESULT_CHARS) + " …")
+					.append(']');
+			}
+			output = new AssistantMessage(text.toString());
+		}
+		int promptTokens = prompt.getInstructions().stream().mapToInt(message -> words(textOf(message))).sum()
+				+ seen.stream().mapToInt(response -> words(response.responseData())).sum();
+		int completionTokens = script.tokens() != null ? script.tokens()
+				: words(output.getText()) + output.getToolCalls().stream().mapToInt(call -> words(call.arguments()) + 1).sum();
 		String model = prompt.getOptions() != null && prompt.getOptions().getModel() != null
 				? prompt.getOptions().getModel() : MODEL;
+		String fingerprint = output.getText() + output.getToolCalls();
 		ChatResponseMetadata metadata = ChatResponseMetadata.builder()
-			.id(UUID.nameUUIDFromBytes(output.getBytes(StandardCharsets.UTF_8)).toString())
+			.id(UUID.nameUUIDFromBytes(fingerprint.getBytes(StandardCharsets.UTF_8)).toString())
 			.model(model)
 			.usage(new DefaultUsage(promptTokens, completionTokens))
 			.build();
-		return new ChatResponse(List.of(new Generation(new AssistantMessage(output))), metadata);
+		return new ChatResponse(List.of(new Generation(output)), metadata);
+	}
+
+	private static AssistantMessage toolCall(Call call, int turn) {
+		return AssistantMessage.builder()
+			.content("")
+			.toolCalls(List.of(new AssistantMessage.ToolCall("call-" + (turn + 1), "function", call.tool(), call.arguments())))
+			.build();
+	}
+
+	/** The directives of a user message, and its text without them. */
+	record Script(String text, List<Call> calls, Call repeat, Integer tokens) {
+
+		static Script of(String userText) {
+			List<Call> calls = new ArrayList<>();
+			Call repeat = null;
+			Integer tokens = null;
+			Matcher matcher = DIRECTIVE.matcher(userText);
+			while (matcher.find()) {
+				String arguments = matcher.group(3).strip();
+				switch (matcher.group(1)) {
+					case "call" -> calls.add(new Call(matcher.group(2), arguments.isEmpty() ? "{}" : arguments));
+					case "repeat" -> repeat = new Call(matcher.group(2), arguments.isEmpty() ? "{}" : arguments);
+					default -> tokens = Integer.parseInt(matcher.group(2));
+				}
+			}
+			return new Script(DIRECTIVE.matcher(userText).replaceAll(""), calls, repeat, tokens);
+		}
+	}
+
+	record Call(String tool, String arguments) {
 	}
 
 	/** The user message is {@code instruction + "\n\n" + input}: the input is what follows the last blank line. */
@@ -70,7 +145,6 @@ public final class SimulatedChatModel implements ChatModel {
 		int separator = userText.lastIndexOf("\n\n");
 		return (separator < 0 ? userText : userText.substring(separator + 2)).strip();
 	}
-
 	static String firstSentence(String text) {
 		if (text.isBlank()) {
 			return "(empty input)";

@@ -8,7 +8,8 @@ import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
-import io.colony.worker.llm.AgentLlm;
+import io.colony.worker.agent.Models;
+import io.colony.worker.catalog.ServedAgentTypes;
 import io.colony.worker.task.InFlightTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,14 +57,14 @@ class Presence implements SmartLifecycle {
 	private volatile boolean undeliveredReported;
 
 	Presence(MessagePublisher publisher, WorkerIdentity identity, WorkerProperties properties, InFlightTasks inFlight,
-			AgentLlm llm) {
+			ServedAgentTypes served, Models models) {
 		this.publisher = publisher;
 		this.identity = identity;
 		this.properties = properties;
 		this.inFlight = inFlight;
-		this.agentTypes = properties.agentTypes()
+		this.agentTypes = served.all()
 			.stream()
-			.map(type -> new AgentTypeDescriptor(type.name(), type.capability(), llm.modelOf(type)))
+			.map(type -> new AgentTypeDescriptor(type.name(), type.capability(), models.modelIdOf(type.model())))
 			.toList();
 	}
 

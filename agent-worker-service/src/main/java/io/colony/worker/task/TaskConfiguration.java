@@ -5,7 +5,8 @@ import io.colony.platform.messaging.MessagePublisher;
 import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
 import io.colony.worker.cancellation.CancelledJobs;
-import io.colony.worker.llm.AgentLlm;
+import io.colony.worker.agent.AgentLoop;
+import io.colony.worker.catalog.ServedAgentTypes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,9 +22,10 @@ class TaskConfiguration {
 	}
 
 	@Bean
-	TaskExecution taskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLlm llm,
-			CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties) {
-		return new TaskExecution(consumers, publisher, llm, cancelledJobs, inFlight, identity, properties,
+	TaskExecution taskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop,
+			ServedAgentTypes agentTypes, CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity,
+			WorkerProperties properties) {
+		return new TaskExecution(consumers, publisher, loop, agentTypes, cancelledJobs, inFlight, identity, properties,
 				Clock.systemUTC());
 	}
 }

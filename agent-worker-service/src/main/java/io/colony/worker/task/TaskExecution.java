@@ -13,13 +13,13 @@ import io.colony.platform.messaging.Inbound;
 import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.platform.messaging.PermanentFailure;
-import io.colony.worker.AgentType;
 import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
+import io.colony.worker.agent.AgentLoop;
+import io.colony.worker.agent.LoopOutcome;
 import io.colony.worker.cancellation.CancelledJobs;
-import io.colony.worker.llm.AgentLlm;
-import io.colony.worker.llm.LlmFailure;
-import io.colony.worker.llm.LlmFailures;
+import io.colony.worker.catalog.AgentType;
+import io.colony.worker.catalog.ServedAgentTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -27,8 +27,6 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -52,7 +50,7 @@ final class TaskExecution implements InitializingBean {
 
 	private final MessagePublisher publisher;
 
-	private final AgentLlm llm;
+	private final AgentLoop loop;
 
 	private final CancelledJobs cancelledJobs;
 
@@ -62,21 +60,22 @@ final class TaskExecution implements InitializingBean {
 
 	private final WorkerProperties properties;
 
-	private final Map<String, AgentType> agentTypes = new LinkedHashMap<>();
+	private final ServedAgentTypes agentTypes;
 
 	private final Clock clock;
 
-	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLlm llm, CancelledJobs cancelledJobs,
-			InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties, Clock clock) {
+	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop, ServedAgentTypes agentTypes,
+			CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties,
+			Clock clock) {
 		this.consumers = consumers;
 		this.publisher = publisher;
-		this.llm = llm;
+		this.loop = loop;
+		this.agentTypes = agentTypes;
 		this.cancelledJobs = cancelledJobs;
 		this.inFlight = inFlight;
 		this.identity = identity;
 		this.properties = properties;
 		this.clock = clock;
-		properties.agentTypes().forEach(type -> agentTypes.put(type.name(), type));
 		cancelledJobs.onCancelled(jobId -> {
 			int stopped = inFlight.cancelJob(jobId);
 			if (stopped > 0) {
@@ -93,7 +92,7 @@ final class TaskExecution implements InitializingBean {
 	public void afterPropertiesSet() {
 		consumers.declare(ColonyTopology.serviceQueue(Destinations.AGGREGATOR_RESULTS_QUEUE));
 		consumers.declare(ColonyTopology.serviceQueue(Destinations.ORCHESTRATOR_RESULTS_QUEUE));
-		for (String capability : properties.capabilities()) {
+		for (String capability : agentTypes.capabilities()) {
 			consumers.consume(ColonyTopology.agentQueue(capability), TaskMessage.class, properties.capacity(), 1,
 					inbound -> executeTask(inbound, capability));
 			log.info("serving capability '{}' from {} with capacity {}", capability,
@@ -122,7 +121,7 @@ final class TaskExecution implements InitializingBean {
 		}
 		CompletableFuture<Void> acknowledged = new CompletableFuture<>();
 		InFlightTasks.Running running = inFlight.begin(task.jobId(), acknowledged);
-		AgentType agentType = agentTypes.get(task.agentType());
+		AgentType agentType = agentTypes.get(task.agentType()).orElse(null);
 		Mono<TaskResult> outcome = Mono.defer(() -> agentType == null ? Mono.just(notServed(task)) : run(task, agentType));
 		running.attach(outcome.flatMap(result -> Mono.fromFuture(() -> publish(result, task, inbound, capability)))
 			.doFinally(signal -> inFlight.end(running))
@@ -136,20 +135,23 @@ final class TaskExecution implements InitializingBean {
 
 	private Mono<TaskResult> run(TaskAssigned task, AgentType agentType) {
 		Instant startedAt = clock.instant();
-		return llm.answer(agentType, task.instruction(), task.input().content())
-			.<TaskResult>map(answer -> new TaskCompleted(task.jobId(), task.taskId(), task.tenant(), task.input().id(),
-					task.attempt(), identity.agentId(), answer.text(), answer.usage(), startedAt, clock.instant()))
-			.onErrorResume(error -> {
-				LlmFailure failure = LlmFailures.classify(error, llm.timeout());
-				log.warn("task {} of job {} attempt {} failed: {} (retryable: {})", task.taskId(), task.jobId(),
-						task.attempt(), failure.reason(), failure.retryable());
-				return Mono.just(failed(task, failure.reason(), failure.retryable()));
-			});
+		return loop.run(task, agentType).map(outcome -> switch (outcome) {
+			case LoopOutcome.Answered answered -> new TaskCompleted(task.jobId(), task.taskId(), task.tenant(),
+					task.input().id(), task.attempt(), identity.agentId(), answered.output(), answered.usage(), startedAt,
+					clock.instant(), answered.steps());
+			case LoopOutcome.Stopped stopped -> {
+				log.warn("task {} of job {} attempt {} stopped: {} (retryable: {})", task.taskId(), task.jobId(),
+						task.attempt(), stopped.reason(), stopped.retryable());
+				yield new TaskFailed(task.jobId(), task.taskId(), task.tenant(), task.input().id(), task.attempt(),
+						identity.agentId(), stopped.reason(), stopped.retryable(), task.isFinalAttempt(), clock.instant(),
+						stopped.usage(), stopped.steps());
+			}
+		});
 	}
 
 	private TaskFailed notServed(TaskAssigned task) {
 		String reason = "agent type '" + task.agentType() + "' not served by " + identity.agentId() + " (serves "
-				+ String.join(", ", agentTypes.keySet()) + ")";
+				+ String.join(", ", agentTypes.names()) + ")";
 		log.warn("task {} of job {}: {}", task.taskId(), task.jobId(), reason);
 		return failed(task, reason, false);
 	}

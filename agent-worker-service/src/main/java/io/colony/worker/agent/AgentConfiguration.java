@@ -1,0 +1,44 @@
+package io.colony.worker.agent;
+
+import io.colony.worker.catalog.AgentCatalog;
+import io.colony.worker.catalog.ServedAgentTypes;
+import io.colony.worker.llm.LlmProperties;
+import io.colony.worker.tool.AgentTool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
+
+/**
+ * The agent loop and what it needs. Start-up fails here, naming the agent type, when a served type names a
+ * tool no built-in or MCP server offers, or a model whose provider is not configured.
+ */
+@Configuration(proxyBeanMethods = false)
+class AgentConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(AgentConfiguration.class);
+
+	@Bean
+	ToolBox toolBox(ObjectProvider<AgentTool> tools) {
+		return new ToolBox(tools.orderedStream().toList());
+	}
+
+	@Bean
+	AgentLoop agentLoop(AgentCatalog catalog, ServedAgentTypes served, Models models, CallGuard guard, ToolBox tools,
+			LlmProperties llm, ObjectProvider<Pricing> pricing) {
+		catalog.requireResolvable(served.all(), tools.names(), models.providerNames());
+		served.all().forEach(type -> {
+			if (models.resolve(type.model()).isEmpty()) {
+				throw new io.colony.worker.catalog.CatalogException("agent type '" + type.name() + "' uses model '"
+						+ type.model() + "', whose provider is not configured in this worker");
+			}
+		});
+		List<String> names = served.names();
+		log.info("serving agent types {} with tools {}", names, tools.names());
+		return new AgentLoop(models, guard, llm.cache().maxEntries(), llm.cache().ttl(), llm.timeout(), tools,
+				pricing.getIfAvailable(() -> Pricing.FREE));
+	}
+}

@@ -78,7 +78,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "colony.worker.llm.simulated.latency=PT1S", "colony.worker.capacity=5000",
 				"colony.worker.agent-id=worker-it", "colony.worker.heartbeat-interval=PT0.5S",
-				"colony.worker.heartbeat-ttl=PT5S" })
+				"colony.worker.heartbeat-ttl=PT5S", "colony.worker.catalog.serve=summarizer",
+				"colony.worker.llm.cache.max-entries=0" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentWorkerIntegrationTests {
 

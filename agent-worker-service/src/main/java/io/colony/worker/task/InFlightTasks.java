@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +43,39 @@ public final class InFlightTasks {
 	void end(Running task) {
 		if (task.ended.compareAndSet(false, true)) {
 			running.remove(task);
-			count.decrementAndGet();
+			if (count.decrementAndGet() == 0) {
+				synchronized (this) {
+					notifyAll();
+				}
+			}
 		}
+	}
+
+	/** Waits until no task is running, or {@code timeout} has passed. @return whether none is running */
+	synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (count.get() > 0) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+		}
+		return true;
+	}
+
+	/**
+	 * Stops every running task without acknowledging it: its delivery stays unacknowledged, and the broker
+	 * gives it to another worker when this one's channel closes. None of them publishes a result after this.
+	 */
+	int handBackAll() {
+		int stopped = 0;
+		for (Running task : running) {
+			task.work.dispose();
+			end(task);
+			stopped++;
+		}
+		return stopped;
 	}
 
 	/** Stops every running task of {@code jobId}; each is acknowledged without a result. */

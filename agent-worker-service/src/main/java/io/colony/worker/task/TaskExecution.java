@@ -23,6 +23,7 @@ import io.colony.worker.catalog.ServedAgentTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -40,7 +41,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Tasks of cancelled jobs and tasks past their deadline are acknowledged without running and without a
  * result; the orchestrator and aggregator account for those jobs already.
  */
-final class TaskExecution implements InitializingBean {
+final class TaskExecution implements InitializingBean, SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
 
@@ -63,6 +64,10 @@ final class TaskExecution implements InitializingBean {
 	private final ServedAgentTypes agentTypes;
 
 	private final Clock clock;
+
+	private volatile boolean running;
+
+	private volatile boolean draining;
 
 	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop, ServedAgentTypes agentTypes,
 			CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties,
@@ -109,6 +114,10 @@ final class TaskExecution implements InitializingBean {
 	}
 
 	private CompletionStage<?> execute(TaskAssigned task, Inbound<?> inbound, String capability) {
+		if (draining) {
+			// Not started, not acknowledged: the broker returns it to the queue when this worker's channel closes.
+			return new CompletableFuture<Void>();
+		}
 		requireComplete(task);
 		if (cancelledJobs.isCancelled(task.jobId())) {
 			log.debug("dropping task {} of cancelled job {}", task.taskId(), task.jobId());
@@ -167,6 +176,50 @@ final class TaskExecution implements InitializingBean {
 			.withTenant(task.tenant())
 			.withMessageId(ResultMessageIds.of(result))
 			.causedBy(inbound));
+	}
+
+	@Override
+	public void start() {
+		running = true;
+	}
+
+	/**
+	 * Graceful shutdown, before the consumers stop: no new task starts; tasks already running get
+	 * {@code colony.worker.drain-timeout} to finish and be acknowledged; the rest are stopped unacknowledged,
+	 * so the broker hands them to another worker when the channel closes. Nothing is lost, and no task both
+	 * finishes here and runs again elsewhere, except one whose result was confirmed in the instant before it
+	 * was stopped, which the result's deterministic message id makes a duplicate downstream.
+	 */
+	@Override
+	public void stop() {
+		draining = true;
+		int holding = inFlight.count();
+		log.info("draining: {} task(s) running get up to {} to finish", holding, properties.drainTimeout());
+		try {
+			if (!inFlight.awaitIdle(properties.drainTimeout())) {
+				int handedBack = inFlight.handBackAll();
+				log.info("drain timeout: {} running task(s) handed back to the broker for another worker", handedBack);
+			}
+			else if (holding > 0) {
+				log.info("drained: every running task finished");
+			}
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			inFlight.handBackAll();
+		}
+		running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	/** Stops (drains) before the consumers, whose channels must stay open for the acknowledgements. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 50;
 	}
 
 	/** A task without these cannot be answered (nor its result attributed), however often it is delivered. */

@@ -8,9 +8,9 @@ import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.CommandClient;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,9 +46,8 @@ class SpawnConfiguration {
 	}
 
 	@Bean
-	SpawnSubtasksTool spawnSubtasksTool(@Lazy CommandClient commands, ChildJobs children, SpawnProperties properties,
-			WebClient.Builder webClients) {
-		return new SpawnSubtasksTool(commands, children, webClients.baseUrl(properties.aggregatorUrl().toString()).build(),
+	SpawnSubtasksTool spawnSubtasksTool(ObjectProvider<CommandClient> commands, ChildJobs children, SpawnProperties properties) {
+		return new SpawnSubtasksTool(commands::getObject, children, WebClient.builder().baseUrl(properties.aggregatorUrl().toString()).build(),
 				properties, JsonMapper.builder().build(), Clock.systemUTC());
 	}
 }

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@code spawn_subtasks}: starts a child scatter-gather job (same tenant) and returns its results when it
@@ -55,7 +56,8 @@ public final class SpawnSubtasksTool implements AgentTool {
 			   "id":{"type":"string"},"content":{"type":"string"}},"required":["content"]}}},
 			 "required":["agent","inputs"]}""";
 
-	private final CommandClient commands;
+	/** Resolved on first use: the command client's reply consumer exists only in workers that spawn. */
+	private final Supplier<CommandClient> commands;
 
 	private final ChildJobs children;
 
@@ -67,7 +69,7 @@ public final class SpawnSubtasksTool implements AgentTool {
 
 	private final Clock clock;
 
-	SpawnSubtasksTool(CommandClient commands, ChildJobs children, WebClient aggregator, SpawnProperties properties,
+	SpawnSubtasksTool(Supplier<CommandClient> commands, ChildJobs children, WebClient aggregator, SpawnProperties properties,
 			JsonMapper json, Clock clock) {
 		this.commands = commands;
 		this.children = children;
@@ -102,7 +104,7 @@ public final class SpawnSubtasksTool implements AgentTool {
 			JobId childId = new JobId(UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)));
 			Mono<JobCompleted> completion = children.completion(childId);
 			SubmitJob submit = new SubmitJob(childId, invocation.tenant(), key, digest, spec, clock.instant());
-			return Mono.fromFuture(() -> commands.send(Destinations.JOB_SUBMIT, submit))
+			return Mono.fromFuture(() -> commands.get().send(Destinations.JOB_SUBMIT, submit))
 				.flatMap(reply -> accepted(reply, spec))
 				.flatMap(submitted -> submitted.status().isTerminal() ? results(submitted.jobId(), invocation, null)
 						: completion.timeout(properties.maxWait())

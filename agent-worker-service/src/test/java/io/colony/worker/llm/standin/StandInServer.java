@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -39,7 +39,7 @@ public final class StandInServer implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+	private final Queue<Recorded> requests = new ConcurrentLinkedQueue<>();
 
 	private final Queue<Reply> scripted = new ArrayDeque<>();
 
@@ -81,6 +81,7 @@ public final class StandInServer implements AutoCloseable {
 		return this;
 	}
 
+	/** Requests in the order received. */
 	public List<Recorded> requests() {
 		return List.copyOf(requests);
 	}

@@ -24,9 +24,10 @@ public final class LlmFailures {
 	public static LlmFailure classify(Throwable error, Duration timeout) {
 		for (Throwable current = error; current != null; current = current.getCause()) {
 			if (current instanceof ProviderException provider) {
-				return provider.status() == ProviderException.MALFORMED_RESPONSE && provider.getMessage() != null
-						&& provider.getMessage().contains("malformed")
-						? new LlmFailure("LLM provider answered malformed JSON", true) : forStatus(provider.status());
+				// MALFORMED_RESPONSE is 502, so a gateway's own 502 cannot be told apart from a garbled 2xx body
+				return provider.status() == ProviderException.MALFORMED_RESPONSE
+						? new LlmFailure("LLM provider answered HTTP 502 or malformed JSON", true)
+						: forStatus(provider.status());
 			}
 			if (current instanceof OpenAIServiceException service) {
 				return forStatus(service.statusCode());

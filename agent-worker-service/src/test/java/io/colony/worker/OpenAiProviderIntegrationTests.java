@@ -38,14 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAI-compatible provider end to end: tasks from the broker, Spring AI's OpenAI model streaming from
+ * The OpenAI-compatible provider end to end: tasks from the broker, Colony's non-blocking OpenAI-compatible model calling
  * a tiny local server that speaks {@code POST /v1/chat/completions} (server-sent events when asked to
  * stream, plain JSON otherwise), results back on the broker; provider errors become failed attempts,
  * retryable or not.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "colony.worker.llm.provider=openai", "colony.worker.llm.openai.api-key=" + OpenAiProviderIntegrationTests.API_KEY,
-				"colony.worker.llm.openai.model=tiny-test-model", "colony.worker.agent-id=worker-openai-it" })
+				"colony.worker.llm.openai.model=tiny-test-model", "colony.worker.agent-id=worker-openai-it",
+				"colony.worker.catalog.serve=summarizer" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenAiProviderIntegrationTests {
 
@@ -101,7 +102,7 @@ class OpenAiProviderIntegrationTests {
 		assertThat(completed.attempt()).isEqualTo(1);
 		JsonNode request = server.requestFor("The tide rose. Boats floated.");
 		assertThat(request.get("model").asString()).isEqualTo("tiny-test-model");
-		assertThat(request.get("stream").asBoolean()).isTrue();
+		assertThat(request.get("stream").asBoolean()).isFalse();
 		assertThat(request.get("messages").get(0).get("role").asString()).isEqualTo("system");
 		assertThat(request.get("messages").get(0).get("content").asString())
 			.startsWith("Summarize the input in one or two sentences.");

@@ -1,9 +1,7 @@
 package io.colony.worker.llm;
 
-import com.openai.errors.OpenAIIoException;
-import com.openai.errors.OpenAIRetryableException;
-import com.openai.errors.OpenAIServiceException;
 import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import java.io.IOException;
@@ -29,9 +27,6 @@ public final class LlmFailures {
 						? new LlmFailure("LLM provider answered HTTP 502 or malformed JSON", true)
 						: forStatus(provider.status());
 			}
-			if (current instanceof OpenAIServiceException service) {
-				return forStatus(service.statusCode());
-			}
 			if (current instanceof RestClientResponseException response) {
 				return forStatus(response.getStatusCode().value());
 			}
@@ -41,8 +36,7 @@ public final class LlmFailures {
 			if (current instanceof TimeoutException) {
 				return new LlmFailure("LLM call did not finish within " + timeout, true);
 			}
-			if (current instanceof OpenAIIoException || current instanceof OpenAIRetryableException
-					|| current instanceof IOException) {
+			if (current instanceof IOException || current instanceof WebClientRequestException) {
 				return new LlmFailure("LLM provider unreachable (" + current.getClass().getSimpleName() + ")", true);
 			}
 			if (current.getCause() == current) {

@@ -1,8 +1,5 @@
 package io.colony.worker.llm;
 
-import com.openai.core.http.Headers;
-import com.openai.errors.OpenAIIoException;
-import com.openai.errors.UnexpectedStatusCodeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +51,7 @@ class LlmFailuresTests {
 
 	@Test
 	void anUnreachableProviderMayBeRetried() {
-		assertThat(LlmFailures.classify(new OpenAIIoException("connect failed", new ConnectException()), TIMEOUT)
+		assertThat(LlmFailures.classify(new RuntimeException("connect failed", new ConnectException()), TIMEOUT)
 			.retryable()).isTrue();
 		assertThat(LlmFailures.classify(new IOException("reset"), TIMEOUT).retryable()).isTrue();
 	}
@@ -72,6 +69,6 @@ class LlmFailuresTests {
 	}
 
 	private static RuntimeException providerError(int status) {
-		return UnexpectedStatusCodeException.builder().statusCode(status).headers(Headers.builder().build()).build();
+		return new ProviderException("test", status, null, "test answered HTTP " + status);
 	}
 }

@@ -1,6 +1,7 @@
 package io.colony.benchmarks;
 
 import io.colony.benchmarks.bench.ScatterGatherBench;
+import io.colony.benchmarks.bench.WorkerInflightBench;
 import io.colony.benchmarks.cli.Args;
 import io.colony.benchmarks.cli.CommandFailed;
 import io.colony.benchmarks.cli.UsageError;
@@ -28,6 +29,8 @@ public final class Benchmarks {
 			  bench scatter-gather --tasks N --latency-ms L [--llm-url URL [--llm-concurrency C]] [--workers K]
 			                       [--keep-logs] [--base-port 28080] [--timeout-s 1800]
 			      Launches a private mesh, runs one job of N tasks and prints one JSON line.
+			  bench worker-inflight --tasks 12000 --latency-ms 2000 [--heap 1g]
+			      One worker JVM against the LLM simulator over HTTP: most LLM calls open at once, CPU and heap per call.
 			""";
 
 	private Benchmarks() {
@@ -47,7 +50,9 @@ public final class Benchmarks {
 			return switch (arguments.getFirst()) {
 				case "llm-simulator" -> LlmSimulatorCommand.run(Args.parse(rest, Set.of()), err);
 				case "demo" -> DemoCommand.run(Args.parse(rest, Set.of()), out);
-				case "bench" -> ScatterGatherBench.run(rest, out, err);
+				case "bench" -> !rest.isEmpty() && "worker-inflight".equals(rest.getFirst())
+						? WorkerInflightBench.run(Args.parse(rest.subList(1, rest.size()), Set.of()), out, err)
+						: ScatterGatherBench.run(rest, out, err);
 				default -> throw new UsageError("unknown command '" + arguments.getFirst() + "'");
 			};
 		}

@@ -88,7 +88,7 @@ public final class LlmSimulator implements AutoCloseable {
 	}
 
 	/** Starts counting requests and the in-flight maximum afresh (for measuring one round of load). */
-	void resetStats() {
+	public void resetStats() {
 		served.set(0);
 		maxInFlight.set(inFlight.get());
 	}

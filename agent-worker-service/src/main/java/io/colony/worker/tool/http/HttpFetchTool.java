@@ -11,6 +11,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -174,7 +175,7 @@ public final class HttpFetchTool implements AgentTool {
 	}
 
 	private Mono<String> read(HttpMethod method, URI url, ClientResponse response) {
-		MediaType type = response.headers().contentType().orElse(null);
+		MediaType type = contentType(response);
 		StringBuilder text = new StringBuilder().append(statusLine(response)).append('\n');
 		text.append("URL: ").append(url).append('\n');
 		text.append("Content-Type: ").append(type == null ? "(none)" : type.toString()).append('\n');
@@ -247,9 +248,28 @@ public final class HttpFetchTool implements AgentTool {
 			throw new ToolFailure("the response from " + authority(url)
 					+ " has no content type and is not UTF-8 text; http_fetch returns text only");
 		}
-		Charset charset = type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
-		CharBuffer text = charset.decode(ByteBuffer.wrap(body));
+		CharBuffer text = charset(type).decode(ByteBuffer.wrap(body));
 		return text.toString();
+	}
+
+	/** @return the declared type, or null when there is none or it cannot be read (the body is sniffed then) */
+	private static MediaType contentType(ClientResponse response) {
+		try {
+			return response.headers().contentType().orElse(null);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return null;
+		}
+	}
+
+	/** The declared charset, else UTF-8: also when the declared one is unknown to the JVM. */
+	private static Charset charset(MediaType type) {
+		try {
+			return type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
+		}
+		catch (IllegalArgumentException ex) {
+			return StandardCharsets.UTF_8;
+		}
 	}
 
 	private static boolean isText(MediaType type) {

@@ -4,6 +4,7 @@ import io.colony.worker.catalog.AgentCatalog;
 import io.colony.worker.catalog.ServedAgentTypes;
 import io.colony.worker.llm.LlmProperties;
 import io.colony.worker.tool.AgentTool;
+import io.colony.worker.tool.mcp.McpTools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * The agent loop and what it needs. Start-up fails here, naming the agent type, when a served type names a
- * tool no built-in or MCP server offers, or a model whose provider is not configured.
+ * tool no built-in or MCP server offers, or a model whose provider is not configured. MCP tools are those the
+ * servers listed at start-up.
  */
 @Configuration(proxyBeanMethods = false)
 class AgentConfiguration {
@@ -22,8 +24,10 @@ class AgentConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(AgentConfiguration.class);
 
 	@Bean
-	ToolBox toolBox(ObjectProvider<AgentTool> tools) {
-		return new ToolBox(tools.orderedStream().toList());
+	ToolBox toolBox(ObjectProvider<AgentTool> builtIns, McpTools mcp) {
+		List<AgentTool> tools = new java.util.ArrayList<>(builtIns.orderedStream().toList());
+		tools.addAll(mcp.tools());
+		return new ToolBox(tools);
 	}
 
 	@Bean

@@ -280,7 +280,7 @@ class McpToolsIntegrationTests {
 	}
 
 	/** Installs the pinned server once into {@code target/mcp-servers}; @return its entry file */
-	private static Path install() throws Exception {
+	static Path install() throws Exception {
 		Path home = INSTALL_DIR.resolve("node_modules").resolve(PACKAGE);
 		Path entry = home.resolve("dist").resolve("index.js");
 		Path packageJson = home.resolve("package.json");

@@ -1,5 +1,6 @@
 package io.colony.benchmarks;
 
+import io.colony.benchmarks.bench.RateLimitBench;
 import io.colony.benchmarks.bench.ScatterGatherBench;
 import io.colony.benchmarks.bench.WorkerInflightBench;
 import io.colony.benchmarks.cli.Args;
@@ -31,6 +32,8 @@ public final class Benchmarks {
 			      Launches a private mesh, runs one job of N tasks and prints one JSON line.
 			  bench worker-inflight --tasks 12000 --latency-ms 2000 [--heap 1g]
 			      One worker JVM against the LLM simulator over HTTP: most LLM calls open at once, CPU and heap per call.
+			  bench rate-limit --tasks 1200 --rpm 1200 [--workers 2] [--window-s 10] [--latency-ms 200]
+			      A fleet sharing one requests-per-minute limit: the most requests the simulator saw in any minute.
 			""";
 
 	private Benchmarks() {
@@ -50,9 +53,11 @@ public final class Benchmarks {
 			return switch (arguments.getFirst()) {
 				case "llm-simulator" -> LlmSimulatorCommand.run(Args.parse(rest, Set.of()), err);
 				case "demo" -> DemoCommand.run(Args.parse(rest, Set.of()), out);
-				case "bench" -> !rest.isEmpty() && "worker-inflight".equals(rest.getFirst())
-						? WorkerInflightBench.run(Args.parse(rest.subList(1, rest.size()), Set.of()), out, err)
-						: ScatterGatherBench.run(rest, out, err);
+				case "bench" -> switch (rest.isEmpty() ? "" : rest.getFirst()) {
+					case "worker-inflight" -> WorkerInflightBench.run(Args.parse(rest.subList(1, rest.size()), Set.of()), out, err);
+					case "rate-limit" -> RateLimitBench.run(Args.parse(rest.subList(1, rest.size()), Set.of()), out, err);
+					default -> ScatterGatherBench.run(rest, out, err);
+				};
 				default -> throw new UsageError("unknown command '" + arguments.getFirst() + "'");
 			};
 		}

@@ -47,6 +47,11 @@ public final class LlmSimulator implements AutoCloseable {
 
 	private final AtomicInteger maxInFlight = new AtomicInteger();
 
+	/** When each request arrived (milliseconds since start), for checking rate limits from the provider's side. */
+	private final java.util.concurrent.ConcurrentLinkedQueue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private final long startedNanos = System.nanoTime();
+
 	private final DisposableServer server;
 
 	private LlmSimulator(String host, int port, Duration latency) {
@@ -87,8 +92,26 @@ public final class LlmSimulator implements AutoCloseable {
 		return new Stats(served.get(), inFlight.get(), maxInFlight.get());
 	}
 
+	/**
+	 * The most requests that arrived within any {@code window}, sliding over every arrival so far.
+	 */
+	public int maxArrivalsWithin(Duration window) {
+		long[] times = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+		long width = window.toMillis();
+		int most = 0;
+		int first = 0;
+		for (int last = 0; last < times.length; last++) {
+			while (times[last] - times[first] >= width) {
+				first++;
+			}
+			most = Math.max(most, last - first + 1);
+		}
+		return most;
+	}
+
 	/** Starts counting requests and the in-flight maximum afresh (for measuring one round of load). */
 	public void resetStats() {
+		arrivals.clear();
 		served.set(0);
 		maxInFlight.set(inFlight.get());
 	}
@@ -125,6 +148,7 @@ public final class LlmSimulator implements AutoCloseable {
 	}
 
 	private Mono<Void> answer(ChatRequest chat, HttpServerResponse response) {
+		arrivals.add((System.nanoTime() - startedNanos) / 1_000_000);
 		String content = SimulatedAnswers.answer(chat.lastUserMessage());
 		String id = "chatcmpl-sim-" + sequence.incrementAndGet();
 		long created = System.currentTimeMillis() / 1000;

@@ -57,11 +57,12 @@ public final class AdaptiveConcurrency {
 		return Mono.defer(() -> {
 			Ticket ticket = new Ticket();
 			lane.enqueue(ticket);
+			// Learnt before the outcome travels on, so that the next call already sees the new limit.
 			return ticket.turn.asMono()
 				.then(call)
-				.doOnSuccess(value -> ticket.outcome = Outcome.SUCCEEDED)
-				.doOnError(error -> ticket.outcome = Outcome.of(error))
-				.doFinally(signal -> lane.finish(ticket));
+				.doOnSuccess(value -> lane.finish(ticket, Outcome.SUCCEEDED))
+				.doOnError(error -> lane.finish(ticket, Outcome.of(error)))
+				.doOnCancel(() -> lane.finish(ticket, Outcome.CANCELLED));
 		});
 	}
 
@@ -120,8 +121,6 @@ public final class AdaptiveConcurrency {
 
 		/** Whether the call started while at least half the limit was in use. */
 		boolean limitInUse;
-
-		volatile Outcome outcome;
 	}
 
 	/** One provider's limit and queue; every field is guarded by the lane's monitor. */
@@ -172,7 +171,7 @@ public final class AdaptiveConcurrency {
 			drain();
 		}
 
-		void finish(Ticket ticket) {
+		void finish(Ticket ticket, Outcome outcome) {
 			if (ticket.state.compareAndSet(Ticket.WAITING, Ticket.DONE)) {
 				synchronized (this) {
 					waiting.remove(ticket);
@@ -182,7 +181,7 @@ public final class AdaptiveConcurrency {
 			if (ticket.state.compareAndSet(Ticket.RUNNING, Ticket.DONE)) {
 				synchronized (this) {
 					active--;
-					learn(ticket, ticket.outcome == null ? Outcome.CANCELLED : ticket.outcome);
+					learn(ticket, outcome);
 				}
 				drain();
 			}

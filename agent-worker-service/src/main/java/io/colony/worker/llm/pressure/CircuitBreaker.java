@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -100,11 +101,12 @@ public final class CircuitBreaker {
 		Lane lane = lane(provider);
 		return Mono.defer(() -> {
 			Attempt attempt = new Attempt();
+			// Learnt before the outcome travels on, so that a call queued behind this one sees the new state.
 			return lane.admit(attempt)
 				.then(call)
-				.doOnSuccess(value -> attempt.outcome = Outcome.SUCCEEDED)
-				.doOnError(error -> attempt.outcome = Outcome.of(error))
-				.doFinally(signal -> lane.finish(attempt));
+				.doOnSuccess(value -> lane.finish(attempt, Outcome.SUCCEEDED))
+				.doOnError(error -> lane.finish(attempt, Outcome.of(error)))
+				.doOnCancel(() -> lane.finish(attempt, Outcome.CANCELLED));
 		});
 	}
 
@@ -166,7 +168,7 @@ public final class CircuitBreaker {
 
 		boolean probe;
 
-		volatile Outcome outcome;
+		final AtomicBoolean finished = new AtomicBoolean();
 	}
 
 	/** One provider's breaker; every field is guarded by the lane's monitor. */
@@ -229,11 +231,10 @@ public final class CircuitBreaker {
 			});
 		}
 
-		void finish(Attempt attempt) {
-			if (!attempt.admitted) {
+		void finish(Attempt attempt, Outcome outcome) {
+			if (!attempt.admitted || !attempt.finished.compareAndSet(false, true)) {
 				return;
 			}
-			Outcome outcome = attempt.outcome == null ? Outcome.CANCELLED : attempt.outcome;
 			Sinks.Empty<Void> ended = null;
 			synchronized (this) {
 				if (attempt.generation != generation) {

@@ -124,6 +124,11 @@ public final class FleetRateLimiter {
 				List.of(Long.toString(windowMicros), grant.id(), Long.toString(grant.estimatedTokens()),
 						Long.toString(Math.max(0, actualTokens)), Long.toString(expiryMillis())))
 			.then())
+			.doOnSuccess(done -> {
+				if (actualTokens < grant.estimatedTokens()) {
+					lane.wake();
+				}
+			})
 			.onErrorResume(error -> Mono.empty());
 	}
 
@@ -135,7 +140,9 @@ public final class FleetRateLimiter {
 		if (!grant.recorded()) {
 			return Mono.empty();
 		}
-		return store(redis.execute(RateLimitScripts.RELEASE, lane(grant.provider()).keys, List.of(grant.id())).then())
+		Lane lane = lane(grant.provider());
+		return store(redis.execute(RateLimitScripts.RELEASE, lane.keys, List.of(grant.id())).then())
+			.doOnSuccess(done -> lane.wake())
 			.onErrorResume(error -> Mono.empty());
 	}
 
@@ -248,7 +255,8 @@ public final class FleetRateLimiter {
 
 	/**
 	 * One provider's queue of waiting calls. {@code busy} is true while a script run or a timer is pending;
-	 * only then is nobody else allowed to ask Redis. Fields are guarded by the lane's monitor.
+	 * meanwhile nobody else asks Redis. A pending timer is identified by {@code sleep}, so that one made stale
+	 * by {@link #wake} is ignored when it fires. Fields are guarded by the lane's monitor.
 	 */
 	private final class Lane {
 
@@ -263,6 +271,11 @@ public final class FleetRateLimiter {
 		final Counter waits;
 
 		boolean busy;
+
+		/** The pending timer's number; 0 when none is pending. */
+		long sleep;
+
+		long sleeps;
 
 		Lane(String provider, Quota quota) {
 			this.provider = provider;
@@ -342,7 +355,7 @@ public final class FleetRateLimiter {
 					head.counted = true;
 					waits.increment();
 				}
-				timer.schedule(this::resume, Math.max(1_000, waitMicros), TimeUnit.MICROSECONDS);
+				sleep(Math.max(1_000, waitMicros), TimeUnit.MICROSECONDS);
 			}
 			else {
 				resume();
@@ -352,7 +365,7 @@ public final class FleetRateLimiter {
 		private void storeUnavailable(List<Waiter> batch) {
 			if (limits.redisUnavailable() == RedisUnavailable.WAIT) {
 				long left = storeDownUntil.get() - timer.now(TimeUnit.MILLISECONDS);
-				timer.schedule(this::resume, Math.max(1, left), TimeUnit.MILLISECONDS);
+				sleep(Math.max(1, left), TimeUnit.MILLISECONDS);
 				return;
 			}
 			synchronized (this) {
@@ -380,6 +393,38 @@ public final class FleetRateLimiter {
 				busy = false;
 			}
 			pump();
+		}
+
+		private void sleep(long delay, TimeUnit unit) {
+			long number;
+			synchronized (this) {
+				number = ++sleeps;
+				sleep = number;
+			}
+			timer.schedule(() -> {
+				synchronized (this) {
+					if (sleep != number) {
+						return;
+					}
+					sleep = 0;
+				}
+				resume();
+			}, delay, unit);
+		}
+
+		/**
+		 * Asks Redis now instead of when the pending timer fires: this worker has just given room back (a
+		 * released grant, a charge settled lower than estimated) that the timer did not count on. Room given
+		 * back by other workers is noticed when the timer fires.
+		 */
+		void wake() {
+			synchronized (this) {
+				if (sleep == 0) {
+					return;
+				}
+				sleep = 0;
+			}
+			resume();
 		}
 	}
 }

@@ -36,6 +36,7 @@ public final class AdaptiveConcurrency {
 
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
+	/** @param meters where the limit, active and waiting gauges go; {@code null} for none */
 	public AdaptiveConcurrency(ProviderLimitsProperties limits, MeterRegistry meters) {
 		this(limits, meters, Schedulers.parallel());
 	}
@@ -229,7 +230,10 @@ public final class AdaptiveConcurrency {
 			granted.forEach(ticket -> ticket.turn.tryEmitEmpty());
 		}
 
-		/** One timer per pause end; a later Retry-After schedules another when the first one fires. */
+		/**
+		 * Drains again when the pause ends. A longer pause gets its own timer; the earlier one then fires into a
+		 * drain that finds the lane still paused, which is harmless.
+		 */
 		private void wakeAtPauseEnd(long now) {
 			if (wakeAt >= pausedUntil || waiting.isEmpty()) {
 				return;

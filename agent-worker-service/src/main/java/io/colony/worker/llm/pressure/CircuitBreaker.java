@@ -67,6 +67,7 @@ public final class CircuitBreaker {
 
 	private final AtomicInteger notifying = new AtomicInteger();
 
+	/** @param meters where the state gauge goes; {@code null} for none */
 	public CircuitBreaker(ProviderLimitsProperties limits, MeterRegistry meters) {
 		this(limits, meters, Schedulers.parallel());
 	}

@@ -74,6 +74,7 @@ public final class FleetRateLimiter {
 
 	private final AtomicBoolean storeDown = new AtomicBoolean();
 
+	/** @param meters where the waits counter goes; {@code null} for none */
 	public FleetRateLimiter(ReactiveStringRedisTemplate redis, ProviderLimitsProperties limits, MeterRegistry meters) {
 		this(redis, limits, meters, Schedulers.parallel());
 	}

@@ -5,15 +5,29 @@ import io.colony.worker.agent.Models;
 import io.colony.worker.catalog.AgentCatalog;
 import io.colony.worker.llm.anthropic.AnthropicChatModel;
 import io.colony.worker.llm.openai.OpenAiCompatibleChatModel;
+import io.colony.worker.llm.pressure.AdaptiveConcurrency;
+import io.colony.worker.llm.pressure.CircuitBreaker;
+import io.colony.worker.llm.pressure.FleetRateLimiter;
+import io.colony.worker.llm.pressure.ProviderGuard;
+import io.colony.worker.llm.pressure.ProviderLimitsProperties;
+import io.colony.worker.llm.pressure.ProviderUnavailable;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The LLM providers this process can call, bound to the catalog's models. The simulated and OpenAI-compatible
@@ -53,9 +67,52 @@ class LlmConfiguration {
 		return new Models(catalog, providers, properties.provider().id());
 	}
 
-	/** Until fleet back-pressure is configured, calls go straight through; providers bound connections. */
 	@Bean
-	CallGuard callGuard() {
-		return CallGuard.NONE;
+	CircuitBreaker providerBreaker(ProviderLimitsProperties limits, ObjectProvider<MeterRegistry> meters) {
+		return new CircuitBreaker(limits, meters.getIfAvailable());
+	}
+
+	@Bean
+	AdaptiveConcurrency providerConcurrency(ProviderLimitsProperties limits, ObjectProvider<MeterRegistry> meters) {
+		return new AdaptiveConcurrency(limits, meters.getIfAvailable());
+	}
+
+	@Bean
+	FleetRateLimiter fleetRateLimiter(ReactiveStringRedisTemplate redis, ProviderLimitsProperties limits,
+			ObjectProvider<MeterRegistry> meters) {
+		return new FleetRateLimiter(redis, limits, meters.getIfAvailable());
+	}
+
+	@Bean
+	ProviderGuard providerGuard(CircuitBreaker breaker, FleetRateLimiter rateLimiter, AdaptiveConcurrency concurrency) {
+		return new ProviderGuard(breaker, rateLimiter, concurrency);
+	}
+
+	/**
+	 * Remote providers go through their guard (fleet rate limits, adaptive concurrency, breaker); the simulated
+	 * one needs none. A call refused because the provider's breaker is open waits on a timer until the breaker
+	 * lets a probe through and asks again, so an outage costs the task time (bounded by its loop's time
+	 * limit), not attempts.
+	 */
+	@Bean
+	CallGuard callGuard(ProviderGuard guard) {
+		return new CallGuard() {
+			@Override
+			public <T> Mono<T> call(String provider, long estimatedTokens, Supplier<Mono<T>> call,
+					ToLongFunction<T> actualTokens) {
+				if (LlmProperties.Provider.SIMULATED.id().equals(provider)) {
+					return Mono.defer(call);
+				}
+				return Mono.defer(() -> guard.call(provider, estimatedTokens, call, actualTokens))
+					.retryWhen(Retry.indefinitely()
+						.filter(ProviderUnavailable.class::isInstance)
+						.doBeforeRetryAsync(signal -> Mono.delay(untilProbe((ProviderUnavailable) signal.failure())).then()));
+			}
+		};
+	}
+
+	private static Duration untilProbe(ProviderUnavailable unavailable) {
+		Duration wait = Duration.between(Instant.now(), unavailable.until());
+		return wait.isNegative() ? Duration.ofMillis(10) : wait.plusMillis(10);
 	}
 }

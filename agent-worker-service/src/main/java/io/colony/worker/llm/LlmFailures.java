@@ -21,6 +21,9 @@ public final class LlmFailures {
 
 	public static LlmFailure classify(Throwable error, Duration timeout) {
 		for (Throwable current = error; current != null; current = current.getCause()) {
+			if (current instanceof io.colony.worker.llm.pressure.ProviderUnavailable unavailable) {
+				return new LlmFailure(unavailable.reason(), true);
+			}
 			if (current instanceof ProviderException provider) {
 				// MALFORMED_RESPONSE is 502, so a gateway's own 502 cannot be told apart from a garbled 2xx body
 				return provider.status() == ProviderException.MALFORMED_RESPONSE

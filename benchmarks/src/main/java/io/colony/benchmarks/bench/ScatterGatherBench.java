@@ -59,7 +59,10 @@ public final class ScatterGatherBench {
 			.withSimulatedLatency(latency)
 			.withLlmUrl(llmUrl)
 			.withWorkerArguments(llmConcurrency > 0
-					? List.of("--colony.worker.llm.openai.max-concurrency=" + llmConcurrency) : List.of());
+					? List.of("--colony.worker.llm.limits.providers.openai.concurrency.max=" + llmConcurrency,
+							"--colony.worker.llm.limits.providers.openai.concurrency.initial=" + llmConcurrency,
+							"--colony.worker.llm.openai.max-connections=" + llmConcurrency)
+					: List.of());
 		return new ScatterGatherBench(out, err).execute(options, tasks, warmupTasks, latency, timeout, keepLogs);
 	}
 

@@ -242,6 +242,7 @@ public final class MeshLauncher implements AutoCloseable {
 		else {
 			arguments.add("--colony.worker.llm.simulated.latency=" + options.simulatedLatency());
 		}
+		arguments.add("--colony.worker.tools.spawn.aggregator-url=" + aggregatorUrl());
 		arguments.addAll(options.workerArguments());
 		return arguments;
 	}

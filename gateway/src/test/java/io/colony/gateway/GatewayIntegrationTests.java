@@ -563,7 +563,7 @@ class GatewayIntegrationTests {
 			.assertNext(sse -> {
 				assertThat(sse.event()).isEqualTo("job.progress");
 				assertThat(sse.id()).isEqualTo("1");
-				assertThat(sse.data()).contains("\"succeeded\":1");
+				assertThat(sse.data()).contains("\"succeeded\":1").contains("\"costUsd\":0.0123");
 			})
 			.then(() -> publish(new JobProgressed(job, TenantId.of("globex"), TaskCounts.of(4, 4, 0), Instant.now())))
 			.then(() -> publish(new JobProgressed(job, ACME, TaskCounts.of(4, 3, 0), Instant.now())))

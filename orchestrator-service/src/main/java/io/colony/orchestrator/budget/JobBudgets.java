@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.util.Optional;
 
 /**
  * Decides before dispatch whether a job can stay within its budget and its tenant's.
@@ -40,7 +41,7 @@ public class JobBudgets {
 		MinimumCost minimum = MinimumCost.of(spec, model, prices);
 		Long maxTokens = spec.limits().maxTokens();
 		BigDecimal maxCostUsd = spec.limits().maxCostUsd();
-		var over = minimum.exceeds(maxTokens, maxCostUsd);
+		Optional<String> over = minimum.exceeds(maxTokens, maxCostUsd);
 		if (over.isPresent()) {
 			return new BudgetDecision.OverJobBudget(over.get());
 		}

@@ -12,6 +12,7 @@ import io.colony.contracts.JobCompleted;
 import io.colony.contracts.JobDeadlineReached;
 import io.colony.contracts.JobEvent;
 import io.colony.contracts.JobId;
+import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobProgressed;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.ReduceStrategy;
@@ -23,6 +24,7 @@ import io.colony.contracts.TaskId;
 import io.colony.contracts.TaskResult;
 import io.colony.contracts.TaskResultView;
 import io.colony.contracts.TenantId;
+import io.colony.contracts.TenantUsage;
 import io.colony.contracts.Usage;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.Headers;
@@ -51,6 +53,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -222,7 +225,9 @@ class AggregatorIntegrationTests {
 
 		JobCompleted done = awaitCompletion(job);
 		assertThat(done.tasks()).isEqualTo(new TaskCounts(n, n, 0, 0));
-		assertThat(done.usage()).isEqualTo(new Usage(10L * n, 5L * n, n));
+		// every distinct attempt ran and spent its tokens: the n first attempts and the n/2 second ones
+		int attempts = n + n / 2;
+		assertThat(done.usage()).isEqualTo(new Usage(10L * attempts, 5L * attempts, attempts));
 		assertThat(storedResults(job)).isEqualTo(n);
 		assertExactlyOneCompletion(job);
 	}
@@ -437,9 +442,119 @@ class AggregatorIntegrationTests {
 		assertThat(pastTheEnd.items()).isEmpty();
 	}
 
+	// ---- cost and budgets -------------------------------------------------------------------------------
+
+	@Test
+	void resultsThatPushAJobPastItsTokenBudgetEndItOnceAsPartialKeepingWhatSucceeded() throws Exception {
+		JobId job = JobId.random();
+		publishEvent(accepted(job, 10, new JobLimits(null, null, 5_000L, null)));
+		Usage each = new Usage(1_500, 250, 1, 2, new BigDecimal("0.0008"));
+		publishResults(List.of(completed(job, 0, 1, each, TENANT), completed(job, 1, 1, each, TENANT)));
+		Await.until(WAIT, "two results recorded", () -> storedResults(job) == 2);
+		assertThat(jdbc.queryForObject("select closed_at is null from jobs where job_id = ?", Boolean.class,
+				job.value())).as("3,500 of 5,000 tokens: still open").isTrue();
+
+		publishResults(List.of(completed(job, 2, 1, each, TENANT)));
+
+		JobCompleted done = awaitCompletion(job);
+		assertThat(done.status()).isEqualTo(JobStatus.PARTIAL);
+		assertThat(done.reason()).isEqualTo("token budget of 5000 spent (5250 used)");
+		assertThat(done.result().reason()).isEqualTo(done.reason());
+		assertThat(done.tasks()).isEqualTo(new TaskCounts(10, 3, 0, 7));
+		assertThat(done.usage()).isEqualTo(new Usage(4_500, 750, 3, 6, new BigDecimal("0.0024")));
+		assertThat(resultsPage(job, TENANT.value(), 0, 100).items()).extracting(TaskResultView::inputId)
+			.containsExactly(inputId(0), inputId(1), inputId(2));
+
+		// tasks still running when the budget ran out report later: stored and counted, never a second close
+		publishResults(List.of(completed(job, 3, 1, each, TENANT), failed(job, 4, 1, false, false, each, TENANT)));
+		Await.until(WAIT, "late results stored", () -> storedResults(job) == 5);
+		assertExactlyOneCompletion(job);
+		assertThat(jdbc.queryForMap("select status, reason, prompt_tokens from jobs where job_id = ?", job.value()))
+			.containsEntry("status", "PARTIAL")
+			.containsEntry("reason", "token budget of 5000 spent (5250 used)")
+			.containsEntry("prompt_tokens", 7_500L);
+	}
+
+	@Test
+	void failedAttemptsSpendTheBudgetTooAndAJobWithoutSuccessFails() {
+		JobId job = JobId.random();
+		publishEvent(accepted(job, 5, new JobLimits(null, null, null, new BigDecimal("0.01"))));
+		Usage each = new Usage(400, 100, 2, 1, new BigDecimal("0.004"));
+
+		// three attempts the orchestrator would retry: none is a result, all of them cost money
+		publishResults(List.of(failed(job, 0, 1, true, false, each, TENANT), failed(job, 1, 1, true, false, each, TENANT),
+				failed(job, 2, 1, true, false, each, TENANT)));
+
+		JobCompleted done = awaitCompletion(job);
+		assertThat(done.status()).isEqualTo(JobStatus.FAILED);
+		assertThat(done.reason()).isEqualTo("cost budget of $0.01 spent ($0.012 used)");
+		assertThat(done.tasks()).isEqualTo(new TaskCounts(5, 0, 0, 5));
+		assertThat(done.usage()).isEqualTo(new Usage(1_200, 300, 6, 3, new BigDecimal("0.012")));
+		assertThat(storedResults(job)).isZero();
+		assertExactlyOneCompletion(job);
+	}
+
+	@Test
+	void resultsThatOvertakeTheAcceptanceMayHaveSpentTheBudgetAlready() {
+		JobId job = JobId.random();
+		Usage each = new Usage(800, 200, 1);
+		publishResults(List.of(completed(job, 0, 1, each, TENANT), completed(job, 1, 1, each, TENANT)));
+		Await.until(WAIT, "results stored before acceptance", () -> storedResults(job) == 2);
+
+		publishEvent(accepted(job, 4, new JobLimits(null, null, 1_500L, null)));
+
+		JobCompleted done = awaitCompletion(job);
+		assertThat(done.status()).isEqualTo(JobStatus.PARTIAL);
+		assertThat(done.reason()).isEqualTo("token budget of 1500 spent (2000 used)");
+		assertExactlyOneCompletion(job);
+	}
+
+	@Test
+	void costAccumulatesPerResultPerJobAndPerTenantAcrossJobs() throws Exception {
+		TenantId tenant = TenantId.of("tenant-" + UUID.randomUUID());
+		JobId first = JobId.random();
+		JobId second = JobId.random();
+		publishEvent(accepted(first, 2, tenant, JobLimits.DEFAULTS));
+		publishEvent(accepted(second, 1, tenant, JobLimits.DEFAULTS));
+		Usage small = new Usage(1_000, 200, 1, 0, new BigDecimal("0.00027"));
+		Usage large = new Usage(20_000, 3_000, 4, 3, new BigDecimal("0.08"));
+		Usage retried = new Usage(500, 0, 1, 0, new BigDecimal("0.000075"));
+		publishResults(List.of(completed(first, 0, 1, small, tenant), failed(first, 1, 1, true, false, retried, tenant),
+				completed(first, 1, 2, large, tenant), completed(second, 0, 1, small, tenant)));
+
+		JobCompleted firstDone = awaitCompletion(first);
+		JobCompleted secondDone = awaitCompletion(second);
+		assertThat(firstDone.status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(firstDone.reason()).isNull();
+		assertThat(firstDone.usage()).isEqualTo(new Usage(21_500, 3_200, 6, 3, new BigDecimal("0.080345")));
+		assertThat(secondDone.usage()).isEqualTo(small);
+		assertThat(resultsPage(first, tenant.value(), 0, 10).items()).extracting(TaskResultView::usage)
+			.containsExactly(small, large);
+
+		TenantUsage usage = tenantUsage(tenant.value());
+		assertThat(usage.tenant()).isEqualTo(tenant);
+		assertThat(usage.jobs()).isEqualTo(2);
+		assertThat(usage.usage()).isEqualTo(new Usage(22_500, 3_400, 7, 3, new BigDecimal("0.080615")));
+		assertThat(usage.updatedAt()).isNotNull();
+
+		TenantUsage nobody = tenantUsage("tenant-" + UUID.randomUUID());
+		assertThat(nobody.usage()).isEqualTo(Usage.NONE);
+		assertThat(nobody.jobs()).isZero();
+		assertThat(get("/internal/v1/usage", null).statusCode()).isEqualTo(400);
+	}
+
 	private JobAccepted accepted(JobId job, int total) {
+		return accepted(job, total, TENANT, JobLimits.DEFAULTS);
+	}
+
+	private JobAccepted accepted(JobId job, int total, JobLimits limits) {
+		return accepted(job, total, TENANT, limits);
+	}
+
+	private JobAccepted accepted(JobId job, int total, TenantId tenant, JobLimits limits) {
 		Instant now = Instant.now();
-		return new JobAccepted(job, TENANT, "summarizer", total, ReduceStrategy.COLLECT, now.plusSeconds(3600), now);
+		return new JobAccepted(job, tenant, "summarizer", total, ReduceStrategy.COLLECT, now.plusSeconds(3600), now,
+				limits);
 	}
 
 	private static TaskId taskId(JobId job, int index) {
@@ -454,6 +569,18 @@ class AggregatorIntegrationTests {
 		Instant now = Instant.now();
 		return new TaskCompleted(job, taskId(job, index), TENANT, inputId(index), attempt, AgentId.of("agent-" + attempt),
 				"summary of " + inputId(index), new Usage(10, 5, 1), now.minusMillis(5), now);
+	}
+
+	private static TaskCompleted completed(JobId job, int index, int attempt, Usage usage, TenantId tenant) {
+		Instant now = Instant.now();
+		return new TaskCompleted(job, taskId(job, index), tenant, inputId(index), attempt, AgentId.of("agent-" + attempt),
+				"summary of " + inputId(index), usage, now.minusMillis(5), now);
+	}
+
+	private static TaskFailed failed(JobId job, int index, int attempt, boolean retryable, boolean finalAttempt,
+			Usage usage, TenantId tenant) {
+		return new TaskFailed(job, taskId(job, index), tenant, inputId(index), attempt, AgentId.of("agent-" + attempt),
+				"agent gave up on " + inputId(index), retryable, finalAttempt, Instant.now(), usage, List.of());
 	}
 
 	private static TaskFailed failed(JobId job, int index, int attempt, boolean retryable, boolean finalAttempt) {
@@ -561,6 +688,12 @@ class AggregatorIntegrationTests {
 		return jdbc.queryForObject(
 				"select count(*) from colony_inbox where consumer = 'aggregator.results' and message_id = any(?)",
 				Integer.class, (Object) messageIds.toArray(UUID[]::new));
+	}
+
+	private TenantUsage tenantUsage(String tenant) throws Exception {
+		HttpResponse<String> response = get("/internal/v1/usage", tenant);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return codec.decode(response.body().getBytes(StandardCharsets.UTF_8), TenantUsage.class);
 	}
 
 	private ResultsPage resultsPage(JobId job, String tenant, int page, int size) throws Exception {

@@ -7,6 +7,8 @@ import io.colony.contracts.JobId;
 import io.colony.contracts.JobView;
 import io.colony.contracts.ResultsPage;
 import io.colony.contracts.TenantId;
+import io.colony.contracts.TenantUsage;
+import io.colony.contracts.Usage;
 import io.colony.platform.messaging.MessageCodec;
 
 import java.io.IOException;
@@ -20,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Stands in for the query APIs of the orchestrator ({@code /internal/v1/jobs/{id}}), the aggregator
- * ({@code .../results}) and the registry ({@code /api/v1/registry/agents}), enforcing the tenant header like
+ * ({@code .../results}, {@code /internal/v1/usage}) and the registry ({@code /api/v1/registry/agents}), enforcing the tenant header like
  * the real services do.
  */
 final class FakeUpstreams implements AutoCloseable {
@@ -29,6 +31,9 @@ final class FakeUpstreams implements AutoCloseable {
 	}
 
 	final Map<String, Stored> jobs = new ConcurrentHashMap<>();
+
+	/** Tenant usage by tenant; a tenant without an entry has used nothing. */
+	final Map<String, TenantUsage> usage = new ConcurrentHashMap<>();
 
 	/** Every request as "METHOD path?query tenant=…", in arrival order. */
 	final List<String> requests = new CopyOnWriteArrayList<>();
@@ -68,6 +73,15 @@ final class FakeUpstreams implements AutoCloseable {
 			String query = exchange.getRequestURI().getRawQuery();
 			String tenant = exchange.getRequestHeaders().getFirst("X-Colony-Tenant");
 			requests.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query) + " tenant=" + tenant);
+			if (path.equals("/internal/v1/usage")) {
+				if (tenant == null) {
+					respond(exchange, 400, "{\"status\":400}".getBytes(StandardCharsets.UTF_8));
+					return;
+				}
+				respond(exchange, 200, codec.encode(usage.getOrDefault(tenant,
+						new TenantUsage(TenantId.of(tenant), Usage.NONE, 0, null))));
+				return;
+			}
 			if (path.equals("/api/v1/registry/agents")) {
 				respond(exchange, 200, codec.encode(new AgentList(List.of())));
 				return;

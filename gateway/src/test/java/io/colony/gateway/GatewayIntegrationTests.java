@@ -27,6 +27,7 @@ import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.TenantId;
+import io.colony.contracts.TenantUsage;
 import io.colony.contracts.Usage;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
@@ -57,6 +58,7 @@ import reactor.test.StepVerifier;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +96,11 @@ class GatewayIntegrationTests {
 	static final TenantId ACME = TenantId.of("acme");
 
 	static final String SILENT_AGENT = "silent";
+
+	/** The fake orchestrator refuses jobs of this agent type as over budget. */
+	static final String OVER_BUDGET_AGENT = "spendthrift";
+
+	static final String OVER_BUDGET_DETAIL = "the job needs at least 30 prompt tokens, more than its token budget of 29";
 
 	@DynamicPropertySource
 	static void colony(DynamicPropertyRegistry registry) {
@@ -149,6 +156,8 @@ class GatewayIntegrationTests {
 
 	private CommandReply answer(ColonyCommand command) {
 		return switch (command) {
+			case SubmitJob submit when submit.spec().agent().equals(OVER_BUDGET_AGENT) ->
+				new CommandRejected("budget-exceeded", 422, "Budget exceeded", OVER_BUDGET_DETAIL);
 			case SubmitJob submit when submit.idempotencyKey() != null -> {
 				SubmitJob first = byIdempotencyKey.putIfAbsent(submit.idempotencyKey(), submit);
 				if (first == null) {
@@ -207,6 +216,34 @@ class GatewayIntegrationTests {
 	}
 
 	@Test
+	void passesBudgetsAndTheModelOverrideOn() {
+		String job = JOB.replace("\"maxAttempts\":3}", "\"maxAttempts\":3,\"maxTokens\":5000,\"maxCostUsd\":0.25}")
+			.replace("\"priority\"", "\"model\":\"gpt-4o-mini\",\"priority\"");
+		String key = "budget-" + UUID.randomUUID();
+
+		submitWithKey(key, job).expectStatus().isAccepted();
+
+		SubmitJob sent = commands.stream().filter(SubmitJob.class::isInstance).map(SubmitJob.class::cast)
+			.filter(command -> key.equals(command.idempotencyKey())).findFirst().orElseThrow();
+		ScatterGather spec = (ScatterGather) sent.spec();
+		assertThat(spec.limits().maxTokens()).isEqualTo(5000L);
+		assertThat(spec.limits().maxCostUsd()).isEqualTo(new BigDecimal("0.25"));
+		assertThat(spec.model()).isEqualTo("gpt-4o-mini");
+	}
+
+	@Test
+	void theOrchestratorsBudgetRefusalIsA422Problem() {
+		web.post().uri("/api/v1/jobs").headers(bearer(token("acme", "jobs:write")))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(JOB.replace("summarizer", OVER_BUDGET_AGENT))
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("urn:colony:problem:budget-exceeded")
+			.jsonPath("$.detail").isEqualTo(OVER_BUDGET_DETAIL);
+	}
+
+	@Test
 	void theSameIdempotencyKeyAndBodyReturnTheSameJob() {
 		String key = "key-" + UUID.randomUUID();
 		String first = submitWithKey(key, JOB).expectStatus().isAccepted().expectBody(Map.class).returnResult()
@@ -244,6 +281,14 @@ class GatewayIntegrationTests {
 		badJob(write, JOB.replace("PT10M", "PT48H"), 400, "invalid-job-request", "limits.deadline");
 		badJob(write, JOB.replace("\"maxAttempts\":3", "\"maxAttempts\":\"3\""), 400, "invalid-job-request",
 				"limits.maxAttempts");
+		badJob(write, JOB.replace("\"maxAttempts\":3", "\"maxAttempts\":3,\"maxTokens\":0"), 400,
+				"invalid-job-request", "limits.maxTokens");
+		badJob(write, JOB.replace("\"maxAttempts\":3", "\"maxAttempts\":3,\"maxCostUsd\":-1"), 400,
+				"invalid-job-request", "limits.maxCostUsd");
+		badJob(write, JOB.replace("\"maxAttempts\":3", "\"maxAttempts\":3,\"maxCostUsd\":\"1\""), 400,
+				"invalid-job-request", "limits.maxCostUsd");
+		badJob(write, JOB.replace("\"priority\"", "\"model\":\"\",\"priority\""), 400, "invalid-job-request",
+				"model");
 		String oversize = JOB.replace("first", "x".repeat(70 * 1024));
 		badJob(write, oversize, 413, "payload-too-large", null);
 
@@ -407,6 +452,8 @@ class GatewayIntegrationTests {
 			.jsonPath("$.tasks.total").isEqualTo(4)
 			.jsonPath("$.tasks.running").isEqualTo(3)
 			.jsonPath("$.usage.promptTokens").isEqualTo(10)
+			.jsonPath("$.usage.toolCalls").isEqualTo(2)
+			.jsonPath("$.usage.costUsd").isEqualTo(0.0123)
 			.jsonPath("$.links.events").isEqualTo("/api/v1/jobs/" + job + "/events");
 
 		web.get().uri("/api/v1/jobs/" + job).headers(bearer(token("globex", "jobs:read")))
@@ -447,6 +494,41 @@ class GatewayIntegrationTests {
 	}
 
 	@Test
+	void servesTheCallersTenantUsageAndNoOneElses() {
+		upstreams.usage.put("acme", new TenantUsage(ACME, new Usage(120_000, 30_000, 42, 7, new BigDecimal("0.4711")),
+				3, Instant.parse("2026-01-01T12:00:00Z")));
+
+		web.get().uri("/api/v1/usage").headers(bearer(token("acme", "jobs:read")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.tenant").isEqualTo("acme")
+			.jsonPath("$.usage.promptTokens").isEqualTo(120_000)
+			.jsonPath("$.usage.completionTokens").isEqualTo(30_000)
+			.jsonPath("$.usage.llmCalls").isEqualTo(42)
+			.jsonPath("$.usage.toolCalls").isEqualTo(7)
+			.jsonPath("$.usage.costUsd").isEqualTo(0.4711)
+			.jsonPath("$.jobs").isEqualTo(3);
+		assertThat(upstreams.requests).contains("GET /internal/v1/usage tenant=acme");
+
+		web.get().uri("/api/v1/usage").headers(bearer(token("globex", "jobs:read")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.tenant").isEqualTo("globex")
+			.jsonPath("$.jobs").isEqualTo(0);
+		web.get().uri("/api/v1/usage?tenant=acme").headers(bearer(token("globex", "jobs:read")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.tenant").isEqualTo("globex");
+		web.get().uri("/api/v1/usage").headers(bearer(token("acme", "jobs:write")))
+			.exchange()
+			.expectStatus().isForbidden()
+			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:insufficient-scope");
+		web.get().uri("/api/v1/usage").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
 	void cancelsAJob() {
 		JobId job = storedJob(ACME, JobStatus.RUNNING);
 
@@ -481,7 +563,7 @@ class GatewayIntegrationTests {
 			.assertNext(sse -> {
 				assertThat(sse.event()).isEqualTo("job.progress");
 				assertThat(sse.id()).isEqualTo("1");
-				assertThat(sse.data()).contains("\"succeeded\":1");
+				assertThat(sse.data()).contains("\"succeeded\":1").contains("\"costUsd\":0.0123");
 			})
 			.then(() -> publish(new JobProgressed(job, TenantId.of("globex"), TaskCounts.of(4, 4, 0), Instant.now())))
 			.then(() -> publish(new JobProgressed(job, ACME, TaskCounts.of(4, 3, 0), Instant.now())))
@@ -576,7 +658,8 @@ class GatewayIntegrationTests {
 	private JobId storedJob(TenantId tenant, JobStatus status) {
 		JobId job = JobId.random();
 		Instant now = Instant.now();
-		upstreams.put(new JobView(job, status, "summarizer", TaskCounts.of(4, 1, 0), new Usage(10, 5, 1),
+		upstreams.put(new JobView(job, status, "summarizer", TaskCounts.of(4, 1, 0),
+				new Usage(10, 5, 1, 2, new BigDecimal("0.0123")),
 				status.isTerminal() ? new JobResult(ReduceStrategy.COLLECT, 1, "some failed") : null, now,
 				now.plusSeconds(600), status.isTerminal() ? now : null), tenant);
 		return job;

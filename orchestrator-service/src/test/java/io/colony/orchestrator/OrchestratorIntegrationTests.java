@@ -25,6 +25,7 @@ import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskBudget;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.TaskFailed;
 import io.colony.contracts.TaskMessage;
@@ -58,6 +59,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,7 +86,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OrchestratorIntegrationTests.DropEnvironmentAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "colony.orchestrator.retry-backoff=PT0.2S", "colony.orchestrator.deadline-sweep=PT0.2S",
-				"colony.outbox.poll-interval=PT0.1S" })
+				"colony.outbox.poll-interval=PT0.1S", "colony.orchestrator.tenant-budgets.thrifty.max-cost-usd=0.05" })
 @DirtiesContext
 class OrchestratorIntegrationTests {
 
@@ -97,6 +99,9 @@ class OrchestratorIntegrationTests {
 	private static final TenantId ACME = TenantId.of("acme");
 
 	private static final TenantId OTHER = TenantId.of("globex");
+
+	/** Has a tenant budget of $0.05 (see the test's properties). */
+	private static final TenantId THRIFTY = TenantId.of("thrifty");
 
 	static final ColonyTestEnvironment env = ColonyTestEnvironment.create();
 
@@ -432,6 +437,160 @@ class OrchestratorIntegrationTests {
 				replyMillis, publishedMillis);
 	}
 
+	// ---- budgets ----------------------------------------------------------------------------------------
+
+	@Test
+	void rejectsAJobWhoseMinimumTokensExceedItsTokenBudgetAndStoresNothing() throws Exception {
+		// "summarise" + "content <i>": 3 words, so at least 3 prompt tokens per task, 30 for 10 tasks
+		SubmitJob command = submit(agentType("summarizer"), null, null, new JobLimits(null, null, 29L, null),
+				inputs(10));
+
+		CommandReply reply = send(Destinations.JOB_SUBMIT, command);
+
+		assertThat(reply).isInstanceOfSatisfying(CommandRejected.class, rejected -> {
+			assertThat(rejected.problem()).isEqualTo("budget-exceeded");
+			assertThat(rejected.status()).isEqualTo(422);
+			assertThat(rejected.detail()).contains("at least 30 prompt tokens").contains("token budget of 29");
+		});
+		assertNothingStoredOrPublishedFor(command.jobId());
+	}
+
+	@Test
+	void rejectsAJobWhoseMinimumCostAtItsModelExceedsItsCostBudget() throws Exception {
+		// 1,000 tasks × 3 words at gpt-4o-mini's $0.15 per million input tokens = $0.00045
+		SubmitJob tooCheap = submitWithModel(ACME, agentType("summarizer"), "gpt-4o-mini",
+				new JobLimits(null, null, null, new BigDecimal("0.0004")), inputs(1000));
+
+		assertThat(send(Destinations.JOB_SUBMIT, tooCheap)).isInstanceOfSatisfying(CommandRejected.class, rejected -> {
+			assertThat(rejected.problem()).isEqualTo("budget-exceeded");
+			assertThat(rejected.status()).isEqualTo(422);
+			assertThat(rejected.detail()).contains("at least $0.00045").contains("gpt-4o-mini")
+				.contains("cost budget of $0.0004");
+		});
+		assertNothingStoredOrPublishedFor(tooCheap.jobId());
+
+		// the agent type's own model (announced by the registry) prices a job without an override
+		SubmitJob atAgentModel = submitWithModel(ACME, agentType("priced"), null,
+				new JobLimits(null, null, null, new BigDecimal("0.0004")), inputs(1000));
+		assertThat(send(Destinations.JOB_SUBMIT, atAgentModel)).isInstanceOfSatisfying(CommandRejected.class,
+				rejected -> assertThat(rejected.detail()).contains("at least $0.0075").contains("gpt-4o"));
+
+		// an unpriced model cannot be estimated in dollars: only the token budget is checked
+		SubmitJob unpriced = submitWithModel(ACME, agentType("summarizer"), "house-model",
+				new JobLimits(null, null, null, new BigDecimal("0.0004")), inputs(1000));
+		assertThat(send(Destinations.JOB_SUBMIT, unpriced)).isInstanceOf(JobSubmitted.class);
+	}
+
+	@Test
+	void tasksCarryTheJobsModelAndBudgetAndTheAcceptanceItsLimits() throws Exception {
+		String agent = agentType("summarizer");
+		String capability = StubRegistry.capabilityOf(agent);
+		JobLimits limits = new JobLimits(null, 2, 5_000L, new BigDecimal("0.50"));
+		SubmitJob command = submitWithModel(ACME, agent, "gpt-4o-mini", limits, inputs(2));
+
+		assertThat(send(Destinations.JOB_SUBMIT, command)).isEqualTo(new JobSubmitted(command.jobId(), JobStatus.ACCEPTED, false));
+
+		List<TaskAssigned> tasks = receive(Destinations.agentQueue(capability), 2).stream().map(this::taskOf).toList();
+		assertThat(tasks).allSatisfy(task -> {
+			assertThat(task.model()).isEqualTo("gpt-4o-mini");
+			assertThat(task.budget()).isEqualTo(new TaskBudget(5_000L, new BigDecimal("0.50")));
+		});
+		JobAccepted accepted = awaitEvent(JobAccepted.class, command.jobId());
+		assertThat(accepted.limits()).isEqualTo(new JobLimits(Duration.ofHours(1), 2, 5_000L, new BigDecimal("0.50")));
+
+		publishFailure(tasks.getFirst(), 1, true);
+		TaskAssigned retry = taskOf(receive(Destinations.agentQueue(capability), 1).getFirst());
+		assertThat(retry.attempt()).isEqualTo(2);
+		assertThat(retry.model()).isEqualTo("gpt-4o-mini");
+		assertThat(retry.budget().maxTokens()).isEqualTo(5_000L);
+		assertThat(retry.budget().maxCostUsd()).isEqualByComparingTo("0.50");
+
+		SubmitJob unlimited = submit(agent, null, null, null, inputs(1));
+		send(Destinations.JOB_SUBMIT, unlimited);
+		TaskAssigned plain = taskOf(receive(Destinations.agentQueue(capability), 1).getFirst());
+		assertThat(plain.model()).isNull();
+		assertThat(plain.budget()).isNull();
+	}
+
+	@Test
+	void aJobEndedEarlyByTheAggregatorHasItsRemainingTasksCancelledOnce() throws Exception {
+		SubmitJob command = submit(agentType("summarizer"), null, null, new JobLimits(null, null, 5_000L, null),
+				inputs(10));
+		send(Destinations.JOB_SUBMIT, command);
+		publishEvent(new JobProgressed(command.jobId(), ACME, TaskCounts.of(10, 2, 0), Instant.now(),
+				new Usage(3_000, 1_000, 2, 1, new BigDecimal("0.012"))));
+		JobView running = Await.untilValue(WAIT, "progress with usage in the view", () -> view(command.jobId(), ACME),
+				found -> found != null && found.usage().promptTokens() == 3_000);
+		assertThat(running.usage().costUsd()).isEqualTo(new BigDecimal("0.012"));
+
+		JobCompleted ended = new JobCompleted(command.jobId(), ACME, JobStatus.PARTIAL, TaskCounts.of(10, 4, 0),
+				new Usage(4_100, 1_130, 4, 2, new BigDecimal("0.0215")),
+				new JobResult(ReduceStrategy.COLLECT, 4, "token budget of 5000 spent (5230 used)"), Instant.now(),
+				"token budget of 5000 spent (5230 used)");
+		publishEvent(ended);
+
+		JobCancelled cancelled = awaitEvent(JobCancelled.class, command.jobId());
+		assertThat(cancelled.tenant()).isEqualTo(ACME);
+		assertThat(cancelled.reason()).contains("PARTIAL").contains("token budget of 5000 spent (5230 used)");
+		JobView done = view(command.jobId(), ACME);
+		assertThat(done.status()).isEqualTo(JobStatus.PARTIAL);
+		assertThat(done.usage()).isEqualTo(new Usage(4_100, 1_130, 4, 2, new BigDecimal("0.0215")));
+
+		// a redelivered completion, then progress of another job on the same (single-consumer) queue: once
+		// that progress shows, the redelivery was handled
+		SubmitJob sentinel = submit(agentType("summarizer"), null, null, null, inputs(1));
+		send(Destinations.JOB_SUBMIT, sentinel);
+		publishEvent(ended);
+		publishEvent(new JobProgressed(sentinel.jobId(), ACME, TaskCounts.of(1, 0, 0), Instant.now()));
+		Await.until(WAIT, "the sentinel's progress", () -> "RUNNING".equals(status(sentinel.jobId())));
+		assertThat(outboxRows("JobCancelled", "jobId", command.jobId().toString())).isEqualTo(1);
+		assertThat(status(command.jobId())).isEqualTo("PARTIAL");
+
+		SubmitJob finished = submit(agentType("summarizer"), null, null, null, inputs(2));
+		send(Destinations.JOB_SUBMIT, finished);
+		publishEvent(new JobCompleted(finished.jobId(), ACME, JobStatus.PARTIAL, TaskCounts.of(2, 1, 1), Usage.NONE,
+				new JobResult(ReduceStrategy.COLLECT, 2, "1 of 2 tasks failed"), Instant.now()));
+		Await.until(WAIT, "the completed job in the view", () -> "PARTIAL".equals(status(finished.jobId())));
+		assertThat(outboxRows("JobCancelled", "jobId", finished.jobId().toString()))
+			.as("nothing left to stop").isZero();
+	}
+
+	@Test
+	void aTenantBudgetRefusesJobsOnceSpentAndCapsTheCostBudgetOfOthers() throws Exception {
+		String agent = agentType("summarizer");
+		SubmitJob first = submitWithModel(THRIFTY, agent, null, new JobLimits(null, null, null, BigDecimal.ONE),
+				inputs(1));
+		assertThat(send(Destinations.JOB_SUBMIT, first)).isInstanceOf(JobSubmitted.class);
+		assertThat(jdbc.queryForObject("select max_cost_usd from jobs where job_id = ?", BigDecimal.class,
+				first.jobId().value())).as("capped to the tenant's $0.05").isEqualByComparingTo("0.05");
+
+		publishEvent(new JobCompleted(first.jobId(), THRIFTY, JobStatus.SUCCEEDED, TaskCounts.of(1, 1, 0),
+				new Usage(10_000, 2_000, 1, 0, new BigDecimal("0.03")), new JobResult(ReduceStrategy.COLLECT, 1, null),
+				Instant.now()));
+		Await.until(WAIT, "the first job's cost in the view", () -> view(first.jobId(), THRIFTY) != null
+				&& view(first.jobId(), THRIFTY).usage().costUsd().compareTo(new BigDecimal("0.03")) == 0);
+
+		SubmitJob second = submitWithModel(THRIFTY, agent, null, null, inputs(1));
+		assertThat(send(Destinations.JOB_SUBMIT, second)).isInstanceOf(JobSubmitted.class);
+		assertThat(jdbc.queryForObject("select max_cost_usd from jobs where job_id = ?", BigDecimal.class,
+				second.jobId().value())).as("what is left").isEqualByComparingTo("0.02");
+		publishEvent(new JobCompleted(second.jobId(), THRIFTY, JobStatus.SUCCEEDED, TaskCounts.of(1, 1, 0),
+				new Usage(10_000, 2_000, 1, 0, new BigDecimal("0.02")), new JobResult(ReduceStrategy.COLLECT, 1, null),
+				Instant.now()));
+		Await.until(WAIT, "the second job's cost in the view", () -> view(second.jobId(), THRIFTY) != null
+				&& view(second.jobId(), THRIFTY).usage().costUsd().signum() > 0);
+
+		SubmitJob third = submitWithModel(THRIFTY, agent, null, null, inputs(1));
+		assertThat(send(Destinations.JOB_SUBMIT, third)).isInstanceOfSatisfying(CommandRejected.class, rejected -> {
+			assertThat(rejected.problem()).isEqualTo("tenant-budget-exceeded");
+			assertThat(rejected.status()).isEqualTo(422);
+			assertThat(rejected.detail()).contains("thrifty").contains("spent $0.05").contains("budget of $0.05");
+		});
+		assertNothingStoredOrPublishedFor(third.jobId());
+		assertThat(send(Destinations.JOB_SUBMIT, submit(agent, null, null, null, inputs(1))))
+			.as("other tenants are not affected").isInstanceOf(JobSubmitted.class);
+	}
+
 	private CommandReply send(String routingKey, ColonyCommand command) throws Exception {
 		return commands.send(routingKey, command).get(30, TimeUnit.SECONDS);
 	}
@@ -439,6 +598,19 @@ class OrchestratorIntegrationTests {
 	private static SubmitJob submit(String agent, String key, Priority priority, JobLimits limits, List<JobInput> inputs) {
 		return new SubmitJob(JobId.random(), ACME, key, "digest-" + inputs.size(),
 				new ScatterGather(agent, "summarise", inputs, null, priority, limits), Instant.now());
+	}
+
+	private static SubmitJob submitWithModel(TenantId tenant, String agent, String model, JobLimits limits,
+			List<JobInput> inputs) {
+		return new SubmitJob(JobId.random(), tenant, null, "digest-" + inputs.size(),
+				new ScatterGather(agent, "summarise", inputs, null, null, limits, model), Instant.now());
+	}
+
+	private void assertNothingStoredOrPublishedFor(JobId jobId) {
+		assertThat(jdbc.queryForObject("select count(*) from jobs where job_id = ?", Integer.class, jobId.value()))
+			.isZero();
+		assertThat(jdbc.queryForObject("select count(*) from colony_outbox where convert_from(payload, 'UTF8') like ?",
+				Integer.class, "%" + jobId + "%")).isZero();
 	}
 
 	private static List<JobInput> inputs(int count) {
@@ -495,6 +667,7 @@ class OrchestratorIntegrationTests {
 		publisher.publish(Outgoing.to(Destinations.EVENTS, event.routingKey(), event).withTenant(event.tenant()))
 			.get(10, TimeUnit.SECONDS);
 	}
+
 
 	private int taskCount(JobId jobId) {
 		return jdbc.queryForObject("select count(*) from tasks where job_id = ?", Integer.class, jobId.value());

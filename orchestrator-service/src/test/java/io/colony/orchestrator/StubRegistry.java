@@ -13,7 +13,8 @@ import java.time.Instant;
 /**
  * A registry that speaks {@code GET /api/v1/registry/agents?type=…} like the real one. Agent types starting
  * with {@code ghost-} have no live agent, types starting with {@code broken-} make it answer 503, and every
- * other type is served by one live agent under capability {@code <type>-cap}.
+ * other type is served by one live agent under capability {@code <type>-cap}, announcing model {@code gpt-4o} for
+ * types starting with {@code priced-} and the unpriced {@code sim} for the rest.
  */
 final class StubRegistry implements AutoCloseable {
 
@@ -54,10 +55,11 @@ final class StubRegistry implements AutoCloseable {
 			return;
 		}
 		Instant now = Instant.now();
+		String model = type.startsWith("priced-") ? "gpt-4o" : "sim";
 		respond(exchange, 200, """
-				{"agents":[{"agentId":"agent-1","instance":"host:1","agentTypes":[{"name":"%s","capability":"%s","model":"sim"}],
+				{"agents":[{"agentId":"agent-1","instance":"host:1","agentTypes":[{"name":"%s","capability":"%s","model":"%s"}],
 				"capacity":100,"inFlight":0,"version":"test","registeredAt":"%s","lastSeen":"%s","expiresAt":"%s"}]}
-				""".formatted(type, capabilityOf(type), now, now, now.plusSeconds(30)));
+				""".formatted(type, capabilityOf(type), model, now, now, now.plusSeconds(30)));
 	}
 
 	private static String typeParameter(String query) {

@@ -1,13 +1,24 @@
 package io.colony.aggregator.job;
 
 import io.colony.contracts.JobStatus;
+import io.colony.contracts.Usage;
+import io.colony.platform.pricing.Usd;
+
+import java.math.BigDecimal;
+import java.util.Optional;
 
 /**
  * The final status of a job and, when it did not fully succeed, why. Pure rules, no I/O.
  *
  * @param reason {@code null} when every task succeeded
+ * @param endedEarly whether the job ended before all its tasks finished (cancellation, deadline, budget); its
+ * {@code JobCompleted} then carries the reason as its own
  */
-record JobOutcome(JobStatus status, String reason) {
+record JobOutcome(JobStatus status, String reason, boolean endedEarly) {
+
+	JobOutcome(JobStatus status, String reason) {
+		this(status, reason, false);
+	}
 
 	/** Every task has a final result: all succeeded, none succeeded, or something in between. */
 	static JobOutcome allFinished(int total, int succeeded, int failed) {
@@ -30,11 +41,31 @@ record JobOutcome(JobStatus status, String reason) {
 		if (failed > 0) {
 			reason.append(" and ").append(failed).append(" failed");
 		}
-		return new JobOutcome(succeeded > 0 ? JobStatus.PARTIAL : JobStatus.FAILED, reason.toString());
+		return new JobOutcome(succeeded > 0 ? JobStatus.PARTIAL : JobStatus.FAILED, reason.toString(), true);
 	}
 
 	static JobOutcome cancelled(String why) {
 		return new JobOutcome(JobStatus.CANCELLED,
-				why == null || why.isBlank() ? "cancelled" : "cancelled: " + why);
+				why == null || why.isBlank() ? "cancelled" : "cancelled: " + why, true);
+	}
+
+	/** The budget ran out first: keep what succeeded, if anything did; {@code why} from {@link #budgetSpent}. */
+	static JobOutcome budgetSpent(int succeeded, String why) {
+		return new JobOutcome(succeeded > 0 ? JobStatus.PARTIAL : JobStatus.FAILED, why, true);
+	}
+
+	/**
+	 * Which budget {@code usage} has reached (tokens first), with what was used, e.g.
+	 * {@code token budget of 5000 spent (5230 used)}; empty while within both. A {@code null} budget is none.
+	 */
+	static Optional<String> budgetSpent(Long maxTokens, BigDecimal maxCostUsd, Usage usage) {
+		if (maxTokens != null && usage.totalTokens() >= maxTokens) {
+			return Optional.of("token budget of " + maxTokens + " spent (" + usage.totalTokens() + " used)");
+		}
+		if (maxCostUsd != null && usage.costUsd().compareTo(maxCostUsd) >= 0) {
+			return Optional.of("cost budget of " + Usd.format(maxCostUsd) + " spent (" + Usd.format(usage.costUsd())
+					+ " used)");
+		}
+		return Optional.empty();
 	}
 }

@@ -5,6 +5,7 @@ import io.colony.contracts.JobId;
 import io.colony.contracts.JobProgressed;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.TenantId;
+import io.colony.contracts.Usage;
 import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.Outgoing;
 import org.slf4j.Logger;
@@ -45,10 +46,13 @@ public class ProgressPublisher implements SchedulingConfigurer {
 		this.throttle = new Throttle<>(interval);
 	}
 
-	/** A job that is still open has new counts; call after the transaction that changed them committed. */
-	public void changed(JobId jobId, TenantId tenant, TaskCounts counts) {
+	/**
+	 * A job that is still open has new counts or usage; call after the transaction that changed them
+	 * committed.
+	 */
+	public void changed(JobId jobId, TenantId tenant, TaskCounts counts, Usage usage) {
 		Instant now = clock.instant();
-		throttle.offer(jobId, new JobProgressed(jobId, tenant, counts, now), now).ifPresent(this::send);
+		throttle.offer(jobId, new JobProgressed(jobId, tenant, counts, now, usage), now).ifPresent(this::send);
 	}
 
 	/** The job closed: nothing more is sent for it. */
@@ -64,7 +68,7 @@ public class ProgressPublisher implements SchedulingConfigurer {
 	void flush() {
 		Instant now = clock.instant();
 		throttle.drainDue(now).forEach(pending -> send(new JobProgressed(pending.jobId(), pending.tenant(),
-				pending.tasks(), now)));
+				pending.tasks(), now, pending.usage())));
 		throttle.evictIdle(now, IDLE);
 	}
 

@@ -1,5 +1,6 @@
 package io.colony.aggregator.result;
 
+import io.colony.aggregator.job.TallyDelta;
 import io.colony.contracts.AgentId;
 import io.colony.contracts.JobId;
 import io.colony.contracts.TaskCompleted;
@@ -28,9 +29,28 @@ record FinalResult(JobId jobId, TaskId taskId, TenantId tenant, String inputId, 
 			case TaskFailed failed when failed.isFinal() -> Optional.of(new FinalResult(failed.jobId(),
 					failed.taskId(), failed.tenant(), failed.inputId(), false, null,
 					failed.reason() == null ? "failed" : failed.reason(), failed.attempt(), failed.agentId(),
-					Usage.NONE, failed.failedAt()));
+					failed.usage(), failed.failedAt()));
 			default -> Optional.empty();
 		};
+	}
+
+	/**
+	 * What the attempt consumed, to be added to its job's and its tenant's usage: every attempt counts, whether
+	 * it is final, retried or superseded, since its tokens were spent either way. Empty when it consumed
+	 * nothing (or is of a type this build does not know).
+	 */
+	static Optional<TallyDelta> spendOf(TaskResult result) {
+		TallyDelta spent = switch (result) {
+			case TaskCompleted done -> TallyDelta.spent(done.jobId(), done.tenant(), done.usage());
+			case TaskFailed failed -> TallyDelta.spent(failed.jobId(), failed.tenant(), failed.usage());
+			default -> null;
+		};
+		return spent == null || isNothing(spent.usage()) ? Optional.empty() : Optional.of(spent);
+	}
+
+	private static boolean isNothing(Usage usage) {
+		return usage.promptTokens() == 0 && usage.completionTokens() == 0 && usage.llmCalls() == 0
+				&& usage.toolCalls() == 0 && usage.costUsd().signum() == 0;
 	}
 
 	/** Why {@code result} can never be recorded, or {@code null} when it can. */

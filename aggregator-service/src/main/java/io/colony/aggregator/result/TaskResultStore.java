@@ -7,6 +7,7 @@ import io.colony.contracts.TaskId;
 import io.colony.contracts.TaskResultView;
 import io.colony.contracts.TenantId;
 import io.colony.contracts.Usage;
+import io.colony.platform.pricing.Usd;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,8 @@ class TaskResultStore {
 		return new TaskResultView(new TaskId(rs.getObject("task_id", UUID.class)), rs.getString("input_id"),
 				rs.getString("status"), rs.getString("output"), rs.getString("error"), rs.getInt("attempt"),
 				agent == null ? null : AgentId.of(agent),
-				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls")),
+				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls"),
+						rs.getLong("tool_calls"), Usd.canonical(rs.getBigDecimal("cost_usd"))),
 				completedAt == null ? null : completedAt.toInstant());
 	};
 
@@ -42,7 +44,8 @@ class TaskResultStore {
 	 * Inserts the results in one statement; a task that already has a final result keeps it (the
 	 * {@code (job_id, task_id)} key drops a second final result from another attempt, also within the batch).
 	 *
-	 * @return what the results actually inserted add to each job's counters
+	 * @return what the results actually inserted add to each job's counters (their usage is counted apart, for
+	 * every attempt, whether it was inserted or not)
 	 */
 	List<TallyDelta> insertNew(List<FinalResult> results) {
 		if (results.isEmpty()) {
@@ -64,6 +67,8 @@ class TaskResultStore {
 		long[] promptTokens = new long[size];
 		long[] completionTokens = new long[size];
 		long[] llmCalls = new long[size];
+		long[] toolCalls = new long[size];
+		String[] costs = new String[size];
 		String[] completedAt = new String[size];
 		for (int i = 0; i < size; i++) {
 			FinalResult result = ordered.get(i);
@@ -79,22 +84,22 @@ class TaskResultStore {
 			promptTokens[i] = result.usage().promptTokens();
 			completionTokens[i] = result.usage().completionTokens();
 			llmCalls[i] = result.usage().llmCalls();
+			toolCalls[i] = result.usage().toolCalls();
+			costs[i] = result.usage().costUsd().toPlainString();
 			completedAt[i] = result.completedAt() == null ? null : result.completedAt().toString();
 		}
 		List<TallyDelta> inserted = jdbc.query("""
 				insert into task_results (job_id, task_id, tenant, input_id, status, output, error, attempt, agent_id,
-				                          prompt_tokens, completion_tokens, llm_calls, completed_at)
+				                          prompt_tokens, completion_tokens, llm_calls, tool_calls, cost_usd, completed_at)
 				select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-				                     ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[])
+				                     ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[],
+				                     ?::timestamptz[])
 				on conflict (job_id, task_id) do nothing
-				returning job_id, tenant, status, prompt_tokens, completion_tokens, llm_calls
-				""", (rs, row) -> {
-			boolean succeeded = "SUCCEEDED".equals(rs.getString("status"));
-			return new TallyDelta(new JobId(rs.getObject("job_id", UUID.class)), TenantId.of(rs.getString("tenant")),
-					succeeded ? 1 : 0, succeeded ? 0 : 1,
-					new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls")));
-		}, jobIds, taskIds, tenants, inputIds, statuses, outputs, errors, attempts, agents, promptTokens,
-				completionTokens, llmCalls, completedAt);
+				returning job_id, tenant, status
+				""", (rs, row) -> TallyDelta.counted(new JobId(rs.getObject("job_id", UUID.class)),
+				TenantId.of(rs.getString("tenant")), "SUCCEEDED".equals(rs.getString("status"))), jobIds, taskIds,
+				tenants, inputIds, statuses, outputs, errors, attempts, agents, promptTokens, completionTokens, llmCalls,
+				toolCalls, costs, completedAt);
 		Map<JobId, TallyDelta> perJob = new LinkedHashMap<>();
 		inserted.forEach(delta -> perJob.merge(delta.jobId(), delta, TallyDelta::plus));
 		return List.copyOf(perJob.values());
@@ -104,7 +109,7 @@ class TaskResultStore {
 	List<TaskResultView> page(JobId jobId, TenantId tenant, int page, int size) {
 		return jdbc.query("""
 				select task_id, input_id, status, output, error, attempt, agent_id, prompt_tokens, completion_tokens,
-				       llm_calls, completed_at
+				       llm_calls, tool_calls, cost_usd, completed_at
 				from task_results
 				where job_id = ? and tenant = ?
 				order by input_id, task_id

@@ -4,9 +4,13 @@ import io.colony.aggregator.job.JobLedger;
 import io.colony.aggregator.job.JobTally;
 import io.colony.aggregator.job.TallyDelta;
 import io.colony.aggregator.progress.ProgressPublisher;
+import io.colony.aggregator.usage.TenantUsageLedger;
 import io.colony.contracts.Destinations;
 import io.colony.contracts.JobCompleted;
+import io.colony.contracts.JobId;
 import io.colony.contracts.TaskResult;
+import io.colony.contracts.TenantId;
+import io.colony.contracts.Usage;
 import io.colony.platform.inbox.Inbox;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
@@ -21,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +37,11 @@ import java.util.UUID;
  * Consumes {@code aggregator.results} in batches and records each batch in one transaction: the inbox
  * drops redelivered messages (a re-run task's result has the same deterministic message id), the
  * {@code (job_id, task_id)} key drops a second final result from another attempt, each touched job's
- * counters move once, and every job whose tasks have all finished is closed with its {@code JobCompleted}
- * in that same transaction. Failed attempts the orchestrator will retry are claimed and otherwise ignored.
- * Progress is published only after the batch committed.
+ * counters and usage move once, its tenant's usage with them, and every job whose tasks have all finished, or
+ * whose usage reached its budget, is closed with its {@code JobCompleted} in that same transaction. What
+ * every new attempt consumed counts, final or not (failed attempts the orchestrator will retry spent tokens
+ * too); only final results are stored and counted as finished tasks. Progress is published only after the
+ * batch committed.
  */
 @Component
 class TaskResultsConsumer implements SmartInitializingSingleton {
@@ -64,10 +71,13 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 
 	private final TraceCarrier traceCarrier;
 
+	private final TenantUsageLedger tenantUsage;
+
 	TaskResultsConsumer(ColonyConsumers consumers, ResultsProperties properties,
 			PlatformTransactionManager transactionManager, Inbox inbox, TaskResultStore store, JobLedger ledger,
-			ProgressPublisher progress, TraceCarrier traceCarrier) {
+			ProgressPublisher progress, TraceCarrier traceCarrier, TenantUsageLedger tenantUsage) {
 		this.traceCarrier = traceCarrier;
+		this.tenantUsage = tenantUsage;
 		this.consumers = consumers;
 		this.properties = properties;
 		this.transactions = new TransactionTemplate(transactionManager);
@@ -110,29 +120,39 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 			log.info("job {} closed as {} ({})", completed.jobId(), completed.status(), completed.tasks());
 		}
 		for (JobTally tally : recorded.open()) {
-			progress.changed(tally.jobId(), tally.tenant(), tally.counts());
+			progress.changed(tally.jobId(), tally.tenant(), tally.counts(), tally.usage());
 		}
 	}
 
 	private Recorded record(Map<UUID, TaskResult> byMessageId) {
 		Set<UUID> fresh = inbox.claim(CONSUMER, new TreeSet<>(byMessageId.keySet()));
 		List<FinalResult> results = new ArrayList<>(fresh.size());
+		List<TallyDelta> spends = new ArrayList<>(fresh.size());
 		byMessageId.forEach((messageId, result) -> {
 			if (fresh.contains(messageId)) {
 				FinalResult.of(result).ifPresent(results::add);
+				FinalResult.spendOf(result).ifPresent(spends::add);
 			}
 		});
-		List<TallyDelta> deltas = store.insertNew(results);
+		Map<JobId, TallyDelta> deltas = new LinkedHashMap<>();
+		store.insertNew(results).forEach(counted -> deltas.merge(counted.jobId(), counted, TallyDelta::plus));
+		Map<TenantId, Usage> byTenant = new HashMap<>();
+		for (TallyDelta spent : spends) {
+			deltas.merge(spent.jobId(), spent, TallyDelta::plus);
+			byTenant.merge(spent.tenant(), spent.usage(), Usage::plus);
+		}
 		if (deltas.isEmpty()) {
 			return Recorded.NOTHING;
 		}
+		List<JobTally> tallies = ledger.addRecorded(deltas.values());
+		tenantUsage.add(byTenant);
 		List<JobTally> open = new ArrayList<>();
 		List<JobCompleted> completed = new ArrayList<>();
-		for (JobTally tally : ledger.addFinished(deltas)) {
+		for (JobTally tally : tallies) {
 			if (tally.closed()) {
 				continue;
 			}
-			ledger.closeIfAllFinished(tally).ifPresentOrElse(completed::add, () -> {
+			ledger.closeIfOver(tally).ifPresentOrElse(completed::add, () -> {
 				if (tally.accepted()) {
 					open.add(tally);
 				}

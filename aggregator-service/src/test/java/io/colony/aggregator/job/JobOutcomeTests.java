@@ -8,6 +8,8 @@ import io.colony.contracts.TenantId;
 import io.colony.contracts.Usage;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JobOutcomeTests {
@@ -59,8 +61,44 @@ class JobOutcomeTests {
 
 	@Test
 	void cancellationKeepsTheOrchestratorsReason() {
-		assertThat(JobOutcome.cancelled("user asked")).isEqualTo(new JobOutcome(JobStatus.CANCELLED, "cancelled: user asked"));
+		assertThat(JobOutcome.cancelled("user asked"))
+			.isEqualTo(new JobOutcome(JobStatus.CANCELLED, "cancelled: user asked", true));
 		assertThat(JobOutcome.cancelled(null).reason()).isEqualTo("cancelled");
+	}
+
+	@Test
+	void onlyEarlyEndsCarryTheirReasonAsTheJobsOwn() {
+		assertThat(JobOutcome.allFinished(10, 8, 2).endedEarly()).isFalse();
+		assertThat(JobOutcome.deadlineReached(10, 8, 0).endedEarly()).isTrue();
+		assertThat(JobOutcome.cancelled(null).endedEarly()).isTrue();
+		assertThat(JobOutcome.budgetSpent(1, "token budget of 1 spent (2 used)").endedEarly()).isTrue();
+	}
+
+	@Test
+	void aTokenBudgetIsSpentOnceTheTokensReachIt() {
+		assertThat(JobOutcome.budgetSpent(5000L, null, new Usage(3000, 1999, 3))).isEmpty();
+		assertThat(JobOutcome.budgetSpent(5000L, null, new Usage(3000, 2000, 3)))
+			.contains("token budget of 5000 spent (5000 used)");
+		assertThat(JobOutcome.budgetSpent(5000L, null, new Usage(4000, 1230, 4)))
+			.contains("token budget of 5000 spent (5230 used)");
+	}
+
+	@Test
+	void aCostBudgetIsSpentOnceTheDollarsReachIt() {
+		BigDecimal budget = new BigDecimal("0.50");
+		assertThat(JobOutcome.budgetSpent(null, budget, usd("0.4999"))).isEmpty();
+		assertThat(JobOutcome.budgetSpent(null, budget, usd("0.5"))).contains("cost budget of $0.5 spent ($0.5 used)");
+		assertThat(JobOutcome.budgetSpent(null, budget, usd("0.5123")))
+			.contains("cost budget of $0.5 spent ($0.5123 used)");
+		assertThat(JobOutcome.budgetSpent(1_000_000L, budget, usd("0.6"))).get().asString().startsWith("cost");
+		assertThat(JobOutcome.budgetSpent(null, null, usd("1000"))).as("no budget").isEmpty();
+	}
+
+	@Test
+	void aSpentBudgetKeepsWhatSucceeded() {
+		assertThat(JobOutcome.budgetSpent(3, "why").status()).isEqualTo(JobStatus.PARTIAL);
+		assertThat(JobOutcome.budgetSpent(0, "why").status()).isEqualTo(JobStatus.FAILED);
+		assertThat(JobOutcome.budgetSpent(0, "why").reason()).isEqualTo("why");
 	}
 
 	@Test
@@ -78,6 +116,10 @@ class JobOutcomeTests {
 
 	private static JobTally tally(Integer total, int succeeded, int failed) {
 		return new JobTally(JobId.random(), TenantId.of("acme"), total, succeeded, failed, Usage.NONE,
-				ReduceStrategy.COLLECT, false);
+				ReduceStrategy.COLLECT, null, null, false);
+	}
+
+	private static Usage usd(String cost) {
+		return new Usage(100, 100, 1, 0, new BigDecimal(cost));
 	}
 }

@@ -1,5 +1,6 @@
 package io.colony.aggregator.result;
 
+import io.colony.aggregator.job.TallyDelta;
 import io.colony.contracts.AgentId;
 import io.colony.contracts.JobId;
 import io.colony.contracts.TaskCompleted;
@@ -10,7 +11,9 @@ import io.colony.contracts.UnknownTaskResult;
 import io.colony.contracts.Usage;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +45,29 @@ class FinalResultTests {
 		assertThat(FinalResult.of(retryable)).isEmpty();
 		assertThat(FinalResult.of(lastAttempt)).get().extracting(FinalResult::error).isEqualTo("boom");
 		assertThat(FinalResult.of(notRetryable)).get().extracting(FinalResult::succeeded).isEqualTo(false);
+	}
+
+	@Test
+	void aFinalFailureKeepsWhatTheAttemptSpent() {
+		Usage spent = new Usage(900, 100, 3, 2, new BigDecimal("0.0042"));
+		TaskFailed stopped = new TaskFailed(JOB, TaskId.random(), TENANT, "in-1", 1, AgentId.of("agent-7"),
+				"token budget of the task spent", false, false, Instant.EPOCH, spent, List.of());
+
+		assertThat(FinalResult.of(stopped)).get().extracting(FinalResult::usage).isEqualTo(spent);
+	}
+
+	@Test
+	void everyAttemptThatSpentSomethingCountsFinalOrNot() {
+		Usage spent = new Usage(900, 100, 3, 2, new BigDecimal("0.0042"));
+		TaskFailed retried = new TaskFailed(JOB, TaskId.random(), TENANT, "in-1", 1, AgentId.of("agent-7"), "timeout",
+				true, false, Instant.EPOCH, spent, List.of());
+		TaskCompleted done = new TaskCompleted(JOB, TaskId.random(), TENANT, "in-1", 2, AgentId.of("agent-7"), "ok",
+				new Usage(10, 5, 1), Instant.EPOCH, Instant.EPOCH);
+
+		assertThat(FinalResult.spendOf(retried)).contains(new TallyDelta(JOB, TENANT, 0, 0, spent));
+		assertThat(FinalResult.spendOf(done)).contains(new TallyDelta(JOB, TENANT, 0, 0, new Usage(10, 5, 1)));
+		assertThat(FinalResult.spendOf(failed(true, false))).as("spent nothing").isEmpty();
+		assertThat(FinalResult.spendOf(new UnknownTaskResult("TaskTeleported"))).isEmpty();
 	}
 
 	@Test

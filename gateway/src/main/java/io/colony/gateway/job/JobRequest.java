@@ -1,5 +1,6 @@
 package io.colony.gateway.job;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * than a parser error; {@link JobRequestParser} turns it into a {@code JobSpec}.
  */
 record JobRequest(String pattern, String agent, String instruction, List<Input> inputs, ReduceBlock reduce,
-		String priority, Limits limits) {
+		String priority, Limits limits, String model) {
 
 	record Input(String id, String content) {
 	}
@@ -16,6 +17,6 @@ record JobRequest(String pattern, String agent, String instruction, List<Input> 
 	record ReduceBlock(String strategy) {
 	}
 
-	record Limits(String deadline, Integer maxAttempts) {
+	record Limits(String deadline, Integer maxAttempts, Long maxTokens, BigDecimal maxCostUsd) {
 	}
 }

@@ -22,6 +22,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -58,7 +59,9 @@ final class JobRequestParser {
 
 	private static final JsonMapper STRICT = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
-				DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+				DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
+				// a budget of 0.1 stays 0.1, not the double nearest to it
+				DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
 		.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -71,6 +74,10 @@ final class JobRequestParser {
 		.withCoercionConfig(LogicalType.Integer,
 				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
 					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+		.withCoercionConfig(LogicalType.Float,
+				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
 					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 		.withCoercionConfig(LogicalType.POJO,
 				config -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -156,6 +163,9 @@ final class JobRequestParser {
 		List<FieldError> errors = new ArrayList<>();
 		requireText(errors, "agent", request.agent(), MAX_AGENT_LENGTH);
 		requireText(errors, "instruction", request.instruction(), Integer.MAX_VALUE);
+		if (request.model() != null) {
+			requireText(errors, "model", request.model(), MAX_AGENT_LENGTH);
+		}
 		List<JobInput> inputs = inputs(errors, request.inputs());
 		ReduceStrategy strategy = strategy(errors, request.reduce());
 		Priority priority = priority(errors, request.priority());
@@ -165,7 +175,7 @@ final class JobRequestParser {
 		}
 		return switch (pattern) {
 			case ScatterGather.PATTERN -> new ScatterGather(request.agent(), request.instruction(), inputs,
-					new Reduce(strategy), priority, limits);
+					new Reduce(strategy), priority, limits, request.model());
 			default -> throw new IllegalStateException("pattern " + pattern + " passed validation but is not mapped");
 		};
 	}
@@ -273,7 +283,16 @@ final class JobRequestParser {
 		if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS)) {
 			errors.add(new FieldError("limits.maxAttempts", "must be from 1 to " + MAX_ATTEMPTS + " (was " + maxAttempts + ")"));
 		}
-		return new JobLimits(deadline, maxAttempts);
+		Long maxTokens = limits.maxTokens();
+		if (maxTokens != null && maxTokens < 1) {
+			errors.add(new FieldError("limits.maxTokens", "must be a positive whole number of tokens (was " + maxTokens + ")"));
+		}
+		BigDecimal maxCostUsd = limits.maxCostUsd();
+		if (maxCostUsd != null && maxCostUsd.signum() <= 0) {
+			errors.add(new FieldError("limits.maxCostUsd",
+					"must be a positive amount of US dollars (was " + maxCostUsd.toPlainString() + ")"));
+		}
+		return new JobLimits(deadline, maxAttempts, maxTokens, maxCostUsd);
 	}
 
 	record FieldError(String field, String message) {
@@ -327,8 +346,11 @@ final class JobRequestParser {
 		if (target == String.class) {
 			return "expected a string";
 		}
-		if (target == Integer.class || target == int.class) {
+		if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
 			return "expected an integer";
+		}
+		if (target == BigDecimal.class) {
+			return "expected a number";
 		}
 		if (List.class.isAssignableFrom(target)) {
 			return "expected an array";

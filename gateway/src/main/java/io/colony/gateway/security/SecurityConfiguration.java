@@ -59,7 +59,7 @@ class SecurityConfiguration {
 				.hasAuthority(JOBS_WRITE)
 				.pathMatchers(HttpMethod.DELETE, "/api/v1/jobs/**")
 				.hasAuthority(JOBS_WRITE)
-				.pathMatchers(HttpMethod.GET, "/api/v1/jobs/**")
+				.pathMatchers(HttpMethod.GET, "/api/v1/jobs/**", "/api/v1/usage")
 				.hasAuthority(JOBS_READ)
 				.pathMatchers(HttpMethod.GET, "/api/v1/registry/**")
 				.hasAuthority(REGISTRY_READ)

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,26 @@ class JobRequestParserTests {
 	}
 
 	@Test
+	void mapsBudgetsAndTheModelOverride() {
+		ScatterGather spec = (ScatterGather) parser.parse(bytes(VALID.replace("\"maxAttempts\":3}",
+				"\"maxAttempts\":3,\"maxTokens\":5000,\"maxCostUsd\":0.1}").replace("\"priority\"",
+						"\"model\":\"gpt-4o-mini\",\"priority\"")));
+
+		assertThat(spec.limits().maxTokens()).isEqualTo(5000L);
+		assertThat(spec.limits().maxCostUsd()).isEqualTo(new BigDecimal("0.1"));
+		assertThat(spec.model()).isEqualTo("gpt-4o-mini");
+	}
+
+	@Test
+	void aWholeDollarBudgetIsADecimalToo() {
+		ScatterGather spec = (ScatterGather) parser.parse(bytes(VALID.replace("\"maxAttempts\":3}",
+				"\"maxCostUsd\":2}")));
+
+		assertThat(spec.limits().maxCostUsd()).isEqualByComparingTo("2");
+		assertThat(spec.limits().maxTokens()).isNull();
+	}
+
+	@Test
 	void optionalBlocksTakeTheirDefaults() {
 		ScatterGather spec = (ScatterGather) parser
 			.parse(bytes("{\"agent\":\"x\",\"instruction\":\"y\",\"inputs\":[{\"id\":\"1\",\"content\":\"\"}]}"));
@@ -49,6 +70,9 @@ class JobRequestParserTests {
 		assertThat(spec.reduce().strategy()).isEqualTo(ReduceStrategy.COLLECT);
 		assertThat(spec.limits().deadline()).isNull();
 		assertThat(spec.limits().maxAttempts()).isNull();
+		assertThat(spec.limits().maxTokens()).isNull();
+		assertThat(spec.limits().maxCostUsd()).isNull();
+		assertThat(spec.model()).isNull();
 	}
 
 	@Test
@@ -100,6 +124,17 @@ class JobRequestParserTests {
 			id as number             | {"agent":"a","instruction":"i","inputs":[{"id":1,"content":""}]}                | inputs[0].id
 			inputs as object         | {"agent":"a","instruction":"i","inputs":{"id":"x"}}                             | inputs
 			pattern as number        | {"pattern":1,"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}]}  | pattern
+			zero tokens              | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxTokens":0}} | limits.maxTokens
+			negative tokens          | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxTokens":-5}} | limits.maxTokens
+			fractional tokens        | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxTokens":10.5}} | limits.maxTokens
+			tokens as string         | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxTokens":"5000"}} | limits.maxTokens
+			tokens out of range      | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxTokens":99999999999999999999}} | limits.maxTokens
+			zero dollars             | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxCostUsd":0}} | limits.maxCostUsd
+			negative dollars         | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxCostUsd":-0.5}} | limits.maxCostUsd
+			dollars as string        | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxCostUsd":"0.50"}} | limits.maxCostUsd
+			dollars as boolean       | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxCostUsd":true}} | limits.maxCostUsd
+			blank model              | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"model":" "}  | model
+			model as number          | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"model":4}    | model
 			""")
 	void rejectsInvalidFieldsNamingThem(String name, String body, String field) {
 		ProblemException problem = problemFor(body);
@@ -124,6 +159,15 @@ class JobRequestParserTests {
 
 		assertThat(problem.status().value()).isEqualTo(400);
 		assertThat(problem.problem()).isEqualTo("malformed-json");
+	}
+
+	@Test
+	void rejectsAnOverlongModelLikeAnOverlongAgent() {
+		ProblemException problem = problemFor(VALID.replace("\"priority\"", "\"model\":\"" + "m".repeat(201)
+				+ "\",\"priority\""));
+
+		assertThat(problem.properties()).containsEntry("field", "model");
+		assertThat(problem.detail()).contains("model must be at most 200 characters");
 	}
 
 	@Test

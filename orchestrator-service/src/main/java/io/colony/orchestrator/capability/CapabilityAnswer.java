@@ -3,8 +3,16 @@ package io.colony.orchestrator.capability;
 /** What the directory knows about the agents serving one agent type. */
 public sealed interface CapabilityAnswer {
 
-	/** A live agent serves the type through {@code capability}. */
-	record Served(String capability) implements CapabilityAnswer {
+	/**
+	 * A live agent serves the type through {@code capability}.
+	 *
+	 * @param model the model the agents announce for the type; {@code null} when they name none
+	 */
+	record Served(String capability, String model) implements CapabilityAnswer {
+
+		public Served(String capability) {
+			this(capability, null);
+		}
 	}
 
 	/** The registry answered and no live agent serves the type. */

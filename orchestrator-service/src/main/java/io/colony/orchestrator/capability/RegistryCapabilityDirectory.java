@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component
 class RegistryCapabilityDirectory implements CapabilityDirectory {
 
-	private record Cached(String capability, Instant until) {
+	private record Cached(CapabilityAnswer.Served answer, Instant until) {
 	}
 
 	private final CapabilityProperties properties;
@@ -51,11 +51,11 @@ class RegistryCapabilityDirectory implements CapabilityDirectory {
 		Instant now = clock.instant();
 		Cached cached = cache.get(agentType);
 		if (cached != null && now.isBefore(cached.until())) {
-			return new CapabilityAnswer.Served(cached.capability());
+			return cached.answer();
 		}
 		CapabilityAnswer answer = ask(agentType);
 		if (answer instanceof CapabilityAnswer.Served served) {
-			cache.put(agentType, new Cached(served.capability(), now.plus(properties.capabilityCacheTtl())));
+			cache.put(agentType, new Cached(served, now.plus(properties.capabilityCacheTtl())));
 		}
 		else {
 			cache.remove(agentType);
@@ -88,8 +88,8 @@ class RegistryCapabilityDirectory implements CapabilityDirectory {
 	}
 
 	/**
-	 * The capability the live agents announce for {@code agentType}. Agents listed without a matching
-	 * descriptor still prove the type is served; their queue is then named after the type.
+	 * The capability (and model) the live agents announce for {@code agentType}. Agents listed without a
+	 * matching descriptor still prove the type is served; their queue is then named after the type.
 	 */
 	static CapabilityAnswer capabilityIn(AgentList agents, String agentType) {
 		if (agents.agents().isEmpty()) {
@@ -98,11 +98,15 @@ class RegistryCapabilityDirectory implements CapabilityDirectory {
 		for (AgentView agent : agents.agents()) {
 			for (AgentTypeDescriptor type : agent.agentTypes()) {
 				if (agentType.equals(type.name()) && type.capability() != null && !type.capability().isBlank()) {
-					return new CapabilityAnswer.Served(type.capability());
+					return new CapabilityAnswer.Served(type.capability(), blankToNull(type.model()));
 				}
 			}
 		}
 		return new CapabilityAnswer.Served(agentType);
+	}
+
+	private static String blankToNull(String text) {
+		return text == null || text.isBlank() ? null : text;
 	}
 
 	private static String stripTrailingSlash(String url) {

@@ -2,23 +2,19 @@ package io.colony.orchestrator.job;
 
 import io.colony.contracts.CancelJob;
 import io.colony.contracts.CommandReply;
-import io.colony.contracts.Destinations;
 import io.colony.contracts.JobCancellationAccepted;
 import io.colony.contracts.JobCancelled;
 import io.colony.contracts.JobStatus;
 import io.colony.platform.outbox.Outbox;
-import io.colony.platform.outbox.OutboxMessage;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * Cancels a job: status and {@code JobCancelled} in one transaction. Idempotent: cancelling a cancelled job
@@ -63,10 +59,8 @@ class JobCancellations {
 							update jobs set status = 'CANCELLED', cancel_reason = ?, completed_at = ?, updated_at = now()
 							where job_id = ?
 							""", reason, Timestamp.from(now), command.jobId().value());
-					outbox.append(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_CANCELLED,
-							new JobCancelled(command.jobId(), command.tenant(), reason, now),
-							UUID.nameUUIDFromBytes((command.jobId() + ":cancelled").getBytes(StandardCharsets.UTF_8)),
-							command.tenant(), null, null));
+					outbox.append(JobCancellationMessages
+						.outboxMessage(new JobCancelled(command.jobId(), command.tenant(), reason, now)));
 					yield new JobCancellationAccepted(command.jobId(), JobStatus.CANCELLED);
 				}
 			};

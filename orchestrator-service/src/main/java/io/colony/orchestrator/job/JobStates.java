@@ -1,6 +1,7 @@
 package io.colony.orchestrator.job;
 
 import io.colony.contracts.JobStatus;
+import io.colony.contracts.TaskCounts;
 
 /**
  * The orchestrator's rules for moving a job between states. A terminal job never moves back; a cancelled
@@ -22,6 +23,16 @@ public final class JobStates {
 			return current;
 		}
 		return reported;
+	}
+
+	/**
+	 * Whether the aggregator's {@code completed} ended a job in {@code current} before all its tasks were done
+	 * (budget spent, deadline passed), so that the orchestrator must stop the ones still queued or running. A
+	 * job that is already terminal here (cancelled, or this completion seen before) needs nothing more.
+	 */
+	public static boolean endedWithTasksRunning(JobStatus current, JobStatus reported, TaskCounts tasks) {
+		return !current.isTerminal() && (reported == JobStatus.PARTIAL || reported == JobStatus.FAILED)
+				&& tasks != null && tasks.running() > 0;
 	}
 
 	/** Whether a failed attempt of a task of a job in {@code current} may still be retried. */

@@ -5,13 +5,17 @@ import io.colony.contracts.Destinations;
 import io.colony.contracts.JobAccepted;
 import io.colony.contracts.JobId;
 import io.colony.contracts.JobInput;
+import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.JobSubmitted;
 import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskBudget;
 import io.colony.contracts.TaskId;
 import io.colony.contracts.TenantId;
+import io.colony.orchestrator.budget.BudgetDecision;
+import io.colony.orchestrator.budget.JobBudgets;
 import io.colony.orchestrator.capability.AgentQueues;
 import io.colony.orchestrator.capability.CapabilityAnswer;
 import io.colony.orchestrator.capability.CapabilityDirectory;
@@ -39,6 +43,7 @@ import java.util.stream.IntStream;
 /**
  * Accepts a {@link SubmitJob}: the job, its tasks and their messages ({@code JobAccepted} first, then one
  * {@code TaskAssigned} per task) are written in one transaction, so either all of them exist or none does.
+ * A job whose minimum cost is already over its budget (or its tenant's) is refused before anything is written.
  *
  * <p>Idempotent: a redelivered command (same job id) and a repeated submission (same tenant and
  * idempotency key, same digest) answer with the job that exists, flagged {@code replayed}, and create
@@ -54,8 +59,9 @@ class JobSubmissions {
 
 	private static final String INSERT_JOB = """
 			insert into jobs (job_id, tenant, idempotency_key, request_digest, pattern, agent, capability, instruction,
-			                  priority, reduce_strategy, max_attempts, status, total_tasks, accepted_at, deadline)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?)
+			                  priority, reduce_strategy, max_attempts, status, total_tasks, accepted_at, deadline, model,
+			                  max_tokens, max_cost_usd)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?, ?, ?, ?)
 			on conflict do nothing
 			""";
 
@@ -78,16 +84,19 @@ class JobSubmissions {
 
 	private final JobProperties properties;
 
+	private final JobBudgets budgets;
+
 	private final Clock clock;
 
 	JobSubmissions(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox,
-			CapabilityDirectory capabilities, AgentQueues agentQueues, JobProperties properties) {
+			CapabilityDirectory capabilities, AgentQueues agentQueues, JobProperties properties, JobBudgets budgets) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.outbox = outbox;
 		this.capabilities = capabilities;
 		this.agentQueues = agentQueues;
 		this.properties = properties;
+		this.budgets = budgets;
 		this.clock = Clock.systemUTC();
 	}
 
@@ -105,8 +114,12 @@ class JobSubmissions {
 		}
 		String agent = valid.spec().agent();
 		String capability;
+		String agentModel = null;
 		switch (capabilities.capabilityOf(agent)) {
-			case CapabilityAnswer.Served served -> capability = served.capability();
+			case CapabilityAnswer.Served served -> {
+				capability = served.capability();
+				agentModel = served.model();
+			}
 			case CapabilityAnswer.NoLiveAgent none -> {
 				return Rejections.noLiveAgent(agent);
 			}
@@ -119,9 +132,19 @@ class JobSubmissions {
 		if (!Destinations.isValidCapability(capability)) {
 			return Rejections.invalidCapability(agent, capability);
 		}
+		BudgetDecision.Within budget;
+		switch (budgets.decide(command.tenant(), valid.spec(), agentModel)) {
+			case BudgetDecision.Within within -> budget = within;
+			case BudgetDecision.OverJobBudget over -> {
+				return Rejections.budgetExceeded(over.detail());
+			}
+			case BudgetDecision.OverTenantBudget over -> {
+				return Rejections.tenantBudgetExceeded(over.detail());
+			}
+		}
 		agentQueues.ensureQueueFor(capability);
 		return transactions.execute(status -> {
-			Optional<CommandReply> created = create(command, valid, capability);
+			Optional<CommandReply> created = create(command, valid, capability, budget);
 			if (created.isPresent()) {
 				return created.get();
 			}
@@ -132,7 +155,8 @@ class JobSubmissions {
 	}
 
 	/** Empty when another submission won the insert (same job id or same idempotency key). */
-	private Optional<CommandReply> create(SubmitJob command, SubmissionRules.Valid valid, String capability) {
+	private Optional<CommandReply> create(SubmitJob command, SubmissionRules.Valid valid, String capability,
+			BudgetDecision.Within budget) {
 		ScatterGather spec = valid.spec();
 		Instant acceptedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		Instant deadline = acceptedAt.plus(valid.deadline());
@@ -141,7 +165,8 @@ class JobSubmissions {
 		int inserted = jdbc.update(INSERT_JOB, jobId.value(), tenant.value(), command.idempotencyKey(),
 				command.requestDigest(), ScatterGather.PATTERN, spec.agent(), capability, spec.instruction(),
 				spec.priority().wireName(), spec.reduce().strategy().wireName(), valid.maxAttempts(),
-				spec.inputs().size(), Timestamp.from(acceptedAt), Timestamp.from(deadline));
+				spec.inputs().size(), Timestamp.from(acceptedAt), Timestamp.from(deadline), spec.model(),
+				budget.maxTokens(), budget.maxCostUsd());
 		if (inserted == 0) {
 			return Optional.empty();
 		}
@@ -158,15 +183,18 @@ class JobSubmissions {
 			statement.setString(4, input.content());
 		});
 		List<OutboxMessage> messages = new ArrayList<>(taskIds.size() + 1);
+		JobLimits limits = new JobLimits(valid.deadline(), valid.maxAttempts(), budget.maxTokens(),
+				budget.maxCostUsd());
 		messages.add(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_ACCEPTED,
 				new JobAccepted(jobId, tenant, spec.agent(), taskIds.size(), spec.reduce().strategy(), deadline,
-						acceptedAt),
+						acceptedAt, limits),
 				messageId(jobId.value(), "accepted"), tenant, null, null));
+		TaskBudget taskBudget = TaskAssignments.budget(budget.maxTokens(), budget.maxCostUsd());
 		for (int i = 0; i < taskIds.size(); i++) {
 			TaskId taskId = taskIds.get(i);
 			TaskAssigned task = new TaskAssigned(jobId, taskId, tenant, spec.agent(), capability, 1,
 					valid.maxAttempts(), spec.instruction(), spec.inputs().get(i), spec.priority(), deadline,
-					acceptedAt);
+					acceptedAt, spec.model(), taskBudget);
 			messages.add(TaskAssignments.outboxMessage(task, null));
 		}
 		outbox.appendAll(messages);

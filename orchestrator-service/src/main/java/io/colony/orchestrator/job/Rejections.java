@@ -27,6 +27,14 @@ final class Rejections {
 				"no live agent serves agent type '" + agentType + "'");
 	}
 
+	static CommandRejected budgetExceeded(String detail) {
+		return new CommandRejected("budget-exceeded", 422, "Budget exceeded", detail);
+	}
+
+	static CommandRejected tenantBudgetExceeded(String detail) {
+		return new CommandRejected("tenant-budget-exceeded", 422, "Tenant budget exceeded", detail);
+	}
+
 	static CommandRejected invalidCapability(String agentType, String capability) {
 		return new CommandRejected("invalid-capability", 422, "Invalid capability",
 				"agent type '" + agentType + "' maps to capability '" + capability

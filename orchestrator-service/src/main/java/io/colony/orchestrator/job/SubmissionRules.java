@@ -20,6 +20,8 @@ final class SubmissionRules {
 
 	private static final int MAX_REPORTED_PROBLEMS = 5;
 
+	static final int MAX_MODEL_LENGTH = 200;
+
 	private SubmissionRules() {
 	}
 
@@ -51,6 +53,9 @@ final class SubmissionRules {
 		if (spec.agent() == null || spec.agent().isBlank()) {
 			problems.add("agent must not be blank");
 		}
+		if (spec.model() != null && (spec.model().isBlank() || spec.model().length() > MAX_MODEL_LENGTH)) {
+			problems.add("model must be 1 to " + MAX_MODEL_LENGTH + " characters and not blank");
+		}
 		checkInputs(spec.inputs(), properties.maxTasks(), problems);
 		JobLimits limits = spec.limits();
 		int maxAttempts = limits.maxAttempts() == null ? properties.maxAttempts() : limits.maxAttempts();
@@ -63,6 +68,12 @@ final class SubmissionRules {
 		}
 		else if (deadline.compareTo(properties.maxDeadline()) > 0) {
 			problems.add("limits.deadline must be at most " + properties.maxDeadline());
+		}
+		if (limits.maxTokens() != null && limits.maxTokens() < 1) {
+			problems.add("limits.maxTokens must be positive");
+		}
+		if (limits.maxCostUsd() != null && limits.maxCostUsd().signum() <= 0) {
+			problems.add("limits.maxCostUsd must be positive");
 		}
 		if (!problems.isEmpty()) {
 			return new Invalid(Rejections.invalidJob(String.join("; ", problems)));

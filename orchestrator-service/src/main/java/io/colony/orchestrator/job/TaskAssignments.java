@@ -2,9 +2,11 @@ package io.colony.orchestrator.job;
 
 import io.colony.contracts.Destinations;
 import io.colony.contracts.TaskAssigned;
+import io.colony.contracts.TaskBudget;
 import io.colony.contracts.TaskId;
 import io.colony.platform.outbox.OutboxMessage;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,6 +23,14 @@ public final class TaskAssignments {
 	public static OutboxMessage outboxMessage(TaskAssigned task, Instant availableAt) {
 		return new OutboxMessage(Destinations.TASKS, Destinations.taskRoutingKey(task.capability()), task,
 				messageId(task.taskId(), task.attempt()), task.tenant(), task.priority().amqpPriority(), availableAt);
+	}
+
+	/**
+	 * What each task of a job may spend: the job's whole budget, since no task may ever spend more than that
+	 * (the aggregator ends the job once all its tasks together have). {@code null} when the job has none.
+	 */
+	public static TaskBudget budget(Long maxTokens, BigDecimal maxCostUsd) {
+		return maxTokens == null && maxCostUsd == null ? null : new TaskBudget(maxTokens, maxCostUsd);
 	}
 
 	/**

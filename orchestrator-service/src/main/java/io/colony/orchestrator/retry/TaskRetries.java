@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -49,7 +50,7 @@ class TaskRetries implements InitializingBean, SchedulingConfigurer {
 	private static final String LOCK_TASK = """
 			select t.input_id, t.content, t.attempt, t.status as task_status,
 			       j.tenant, j.agent, j.capability, j.instruction, j.priority, j.max_attempts, j.status as job_status,
-			       j.deadline, j.deadline_flagged_at
+			       j.deadline, j.deadline_flagged_at, j.model, j.max_tokens, j.max_cost_usd
 			from tasks t join jobs j on j.job_id = t.job_id
 			where t.task_id = ? and t.job_id = ?
 			for update of t
@@ -57,7 +58,7 @@ class TaskRetries implements InitializingBean, SchedulingConfigurer {
 
 	private record TaskRow(String inputId, String content, int attempt, String taskStatus, String tenant, String agent,
 			String capability, String instruction, Priority priority, int maxAttempts, JobStatus jobStatus,
-			Instant deadline, boolean deadlineFlagged) {
+			Instant deadline, boolean deadlineFlagged, String model, Long maxTokens, BigDecimal maxCostUsd) {
 	}
 
 	private final ColonyConsumers consumers;
@@ -147,7 +148,8 @@ class TaskRetries implements InitializingBean, SchedulingConfigurer {
 						retry.attempt(), failed.reason(), failed.taskId().value());
 				TaskAssigned next = new TaskAssigned(failed.jobId(), failed.taskId(), TenantId.of(task.tenant()),
 						task.agent(), task.capability(), retry.attempt(), task.maxAttempts(), task.instruction(),
-						new JobInput(task.inputId(), task.content()), task.priority(), task.deadline(), now);
+						new JobInput(task.inputId(), task.content()), task.priority(), task.deadline(), now, task.model(),
+						TaskAssignments.budget(task.maxTokens(), task.maxCostUsd()));
 				outbox.append(TaskAssignments.outboxMessage(next, retry.availableAt()));
 				log.debug("task {} of job {}: attempt {} failed ({}), attempt {} at {}", failed.taskId(),
 						failed.jobId(), failed.attempt(), failed.reason(), retry.attempt(), retry.availableAt());
@@ -160,6 +162,7 @@ class TaskRetries implements InitializingBean, SchedulingConfigurer {
 				rs.getString("task_status"), rs.getString("tenant"), rs.getString("agent"), rs.getString("capability"),
 				rs.getString("instruction"), Priority.fromWireName(rs.getString("priority")), rs.getInt("max_attempts"),
 				JobStatus.valueOf(rs.getString("job_status")), rs.getTimestamp("deadline").toInstant(),
-				rs.getTimestamp("deadline_flagged_at") != null);
+				rs.getTimestamp("deadline_flagged_at") != null, rs.getString("model"),
+				rs.getObject("max_tokens", Long.class), rs.getBigDecimal("max_cost_usd"));
 	}
 }

@@ -8,6 +8,7 @@ import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.TenantId;
 import io.colony.contracts.Usage;
+import io.colony.platform.pricing.Usd;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +32,7 @@ class JobViews {
 	Optional<JobView> find(JobId jobId, TenantId tenant) {
 		return jdbc.query("""
 				select job_id, status, agent, total_tasks, succeeded_tasks, failed_tasks, prompt_tokens,
-				       completion_tokens, llm_calls, result_strategy, result_items, result_reason, accepted_at, deadline,
+				       completion_tokens, llm_calls, tool_calls, cost_usd, result_strategy, result_items, result_reason, accepted_at, deadline,
 				       completed_at
 				from jobs where job_id = ? and tenant = ?
 				""", JobViews::view, jobId.value(), tenant.value()).stream().findFirst();
@@ -45,7 +46,9 @@ class JobViews {
 		return new JobView(new JobId(rs.getObject("job_id", UUID.class)), JobStatus.valueOf(rs.getString("status")),
 				rs.getString("agent"),
 				TaskCounts.of(rs.getInt("total_tasks"), rs.getInt("succeeded_tasks"), rs.getInt("failed_tasks")),
-				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls")), result,
+				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls"),
+						rs.getLong("tool_calls"), Usd.canonical(rs.getBigDecimal("cost_usd"))),
+				result,
 				instant(rs.getTimestamp("accepted_at")), instant(rs.getTimestamp("deadline")),
 				instant(rs.getTimestamp("completed_at")));
 	}

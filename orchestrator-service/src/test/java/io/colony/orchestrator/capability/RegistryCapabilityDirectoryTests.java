@@ -20,12 +20,12 @@ class RegistryCapabilityDirectoryTests {
 	}
 
 	@Test
-	void takesTheCapabilityTheAgentAnnouncesForTheType() {
+	void takesTheCapabilityAndModelTheAgentAnnouncesForTheType() {
 		AgentList agents = new AgentList(List.of(agent(new AgentTypeDescriptor("translator", "translate", "m"),
-				new AgentTypeDescriptor("summarizer", "summaries", "m"))));
+				new AgentTypeDescriptor("summarizer", "summaries", "gpt-4o-mini"))));
 
 		assertThat(RegistryCapabilityDirectory.capabilityIn(agents, "summarizer"))
-			.isEqualTo(new CapabilityAnswer.Served("summaries"));
+			.isEqualTo(new CapabilityAnswer.Served("summaries", "gpt-4o-mini"));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.colony.orchestrator.job;
 
 import io.colony.contracts.JobStatus;
+import io.colony.contracts.TaskCounts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,5 +39,20 @@ class JobStatesTests {
 		assertThat(JobStates.acceptsRetries(JobStatus.ACCEPTED)).isTrue();
 		assertThat(JobStates.acceptsRetries(JobStatus.CANCELLED)).isFalse();
 		assertThat(JobStates.acceptsRetries(JobStatus.PARTIAL)).isFalse();
+	}
+
+	@Test
+	void anEarlyEndWithTasksStillRunningStopsThemOnce() {
+		TaskCounts running = TaskCounts.of(10, 4, 0);
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.RUNNING, JobStatus.PARTIAL, running)).isTrue();
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.ACCEPTED, JobStatus.FAILED, TaskCounts.of(3, 0, 1)))
+			.isTrue();
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.PARTIAL, JobStatus.PARTIAL, running))
+			.as("a redelivered completion").isFalse();
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.CANCELLED, JobStatus.CANCELLED, running))
+			.as("the client's cancellation already stopped them").isFalse();
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.RUNNING, JobStatus.PARTIAL, TaskCounts.of(10, 9, 1)))
+			.as("every task finished").isFalse();
+		assertThat(JobStates.endedWithTasksRunning(JobStatus.RUNNING, JobStatus.PARTIAL, null)).isFalse();
 	}
 }

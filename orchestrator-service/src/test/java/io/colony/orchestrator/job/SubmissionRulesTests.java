@@ -9,6 +9,7 @@ import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TenantId;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +75,24 @@ class SubmissionRulesTests {
 	}
 
 	@Test
+	void rejectsBudgetsThatAreNotPositive() {
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, 0L, null), inputs("a"))))
+			.contains("limits.maxTokens must be positive");
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, null, new BigDecimal("-0.01")), inputs("a"))))
+			.contains("limits.maxCostUsd must be positive");
+		assertThat(SubmissionRules.check(
+				submit("summarizer", new JobLimits(null, null, 1L, new BigDecimal("0.000001")), inputs("a")), defaults))
+			.isInstanceOf(SubmissionRules.Valid.class);
+	}
+
+	@Test
+	void rejectsABlankOrOverlongModel() {
+		assertThat(detailOf(withModel(" "))).contains("model must be 1 to 200 characters");
+		assertThat(detailOf(withModel("m".repeat(201)))).contains("model");
+		assertThat(SubmissionRules.check(withModel("gpt-4o-mini"), defaults)).isInstanceOf(SubmissionRules.Valid.class);
+	}
+
+	@Test
 	void rejectsMoreInputsThanTheLimit() {
 		JobProperties small = new JobProperties(null, null, null, 2, null, null);
 		SubmissionRules.Verdict verdict = SubmissionRules.check(submit("summarizer", null, inputs("a", "b", "c")), small);
@@ -102,6 +121,11 @@ class SubmissionRulesTests {
 	private static SubmitJob submit(String agent, JobLimits limits, List<JobInput> inputs) {
 		return new SubmitJob(JobId.random(), TenantId.of("acme"), null, "digest",
 				new ScatterGather(agent, "summarise", inputs, null, null, limits), Instant.now());
+	}
+
+	private static SubmitJob withModel(String model) {
+		return new SubmitJob(JobId.random(), TenantId.of("acme"), null, "digest",
+				new ScatterGather("summarizer", "summarise", inputs("a"), null, null, null, model), Instant.now());
 	}
 
 	private static List<JobInput> inputs(String... ids) {

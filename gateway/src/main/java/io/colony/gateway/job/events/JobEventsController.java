@@ -97,7 +97,7 @@ class JobEventsController {
 	}
 
 	private JobProgressed progressFrom(JobView view, TenantId tenant) {
-		return new JobProgressed(view.jobId(), tenant, tasksOf(view), clock.instant());
+		return new JobProgressed(view.jobId(), tenant, tasksOf(view), clock.instant(), view.usage());
 	}
 
 	private JobCompleted completedFrom(JobView view, TenantId tenant) {

@@ -1,5 +1,6 @@
 package io.colony.worker.agent;
 
+import io.colony.platform.pricing.PriceTable;
 import io.colony.worker.catalog.AgentCatalog;
 import io.colony.worker.catalog.ServedAgentTypes;
 import io.colony.worker.llm.LlmProperties;
@@ -28,6 +29,12 @@ class AgentConfiguration {
 		List<AgentTool> tools = new java.util.ArrayList<>(builtIns.orderedStream().toList());
 		tools.addAll(mcp.tools());
 		return new ToolBox(tools);
+	}
+
+	/** Each LLM step is priced at the platform's price table; unpriced models cost nothing. */
+	@Bean
+	Pricing pricing(PriceTable prices) {
+		return prices::cost;
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package io.colony.platform.messaging;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +21,8 @@ public final class MessageCodec {
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
 			.disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+			// costs are BigDecimal: 0.00000045, not 4.5E-7
+			.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
 			.build();
 	}
 

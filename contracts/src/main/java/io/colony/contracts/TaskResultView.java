@@ -1,6 +1,7 @@
 package io.colony.contracts;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One task's final result as the aggregator serves it.
@@ -8,7 +9,17 @@ import java.time.Instant;
  * @param status {@code SUCCEEDED} or {@code FAILED}
  * @param output the agent's answer when it succeeded
  * @param error why it failed, when it failed
+ * @param steps the agent loop's steps of the attempt that produced this result
  */
 public record TaskResultView(TaskId taskId, String inputId, String status, String output, String error, int attempt,
-		AgentId agentId, Usage usage, Instant completedAt) {
+		AgentId agentId, Usage usage, Instant completedAt, List<AgentStep> steps) {
+
+	public TaskResultView {
+		steps = steps == null ? List.of() : List.copyOf(steps);
+	}
+
+	public TaskResultView(TaskId taskId, String inputId, String status, String output, String error, int attempt,
+			AgentId agentId, Usage usage, Instant completedAt) {
+		this(taskId, inputId, status, output, error, attempt, agentId, usage, completedAt, List.of());
+	}
 }

@@ -2,6 +2,7 @@ package io.colony.aggregator.result;
 
 import io.colony.aggregator.job.TallyDelta;
 import io.colony.contracts.AgentId;
+import io.colony.contracts.AgentStep;
 import io.colony.contracts.JobId;
 import io.colony.contracts.TaskCompleted;
 import io.colony.contracts.TaskFailed;
@@ -11,11 +12,12 @@ import io.colony.contracts.TenantId;
 import io.colony.contracts.Usage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** A task's final result as stored: a success, or a failure that will not be retried. */
 record FinalResult(JobId jobId, TaskId taskId, TenantId tenant, String inputId, boolean succeeded, String output,
-		String error, int attempt, AgentId agentId, Usage usage, Instant completedAt) {
+		String error, int attempt, AgentId agentId, Usage usage, Instant completedAt, List<AgentStep> steps) {
 
 	/**
 	 * The result to store for {@code result}; empty for a failed attempt the orchestrator will retry and for
@@ -25,11 +27,11 @@ record FinalResult(JobId jobId, TaskId taskId, TenantId tenant, String inputId, 
 		return switch (result) {
 			case TaskCompleted done -> Optional.of(new FinalResult(done.jobId(), done.taskId(), done.tenant(),
 					done.inputId(), true, done.output(), null, done.attempt(), done.agentId(),
-					done.usage() == null ? Usage.NONE : done.usage(), done.completedAt()));
+					done.usage() == null ? Usage.NONE : done.usage(), done.completedAt(), done.steps()));
 			case TaskFailed failed when failed.isFinal() -> Optional.of(new FinalResult(failed.jobId(),
 					failed.taskId(), failed.tenant(), failed.inputId(), false, null,
 					failed.reason() == null ? "failed" : failed.reason(), failed.attempt(), failed.agentId(),
-					failed.usage(), failed.failedAt()));
+					failed.usage(), failed.failedAt(), failed.steps()));
 			default -> Optional.empty();
 		};
 	}

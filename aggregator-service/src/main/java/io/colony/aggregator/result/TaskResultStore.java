@@ -18,20 +18,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.colony.contracts.AgentStep;
+import io.colony.platform.messaging.MessageCodec;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The task_results table: one final result per (job, task), written many at a time. */
 @Component
 class TaskResultStore {
 
+	private static final JsonMapper JSON = new MessageCodec().mapper();
+
+	private static final JavaType STEPS = JSON.getTypeFactory().constructCollectionType(List.class, AgentStep.class);
+
 	private static final RowMapper<TaskResultView> VIEW = (rs, row) -> {
 		String agent = rs.getString("agent_id");
+		String steps = rs.getString("steps");
 		Timestamp completedAt = rs.getTimestamp("completed_at");
 		return new TaskResultView(new TaskId(rs.getObject("task_id", UUID.class)), rs.getString("input_id"),
 				rs.getString("status"), rs.getString("output"), rs.getString("error"), rs.getInt("attempt"),
 				agent == null ? null : AgentId.of(agent),
 				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls"),
 						rs.getLong("tool_calls"), Usd.canonical(rs.getBigDecimal("cost_usd"))),
-				completedAt == null ? null : completedAt.toInstant());
+				completedAt == null ? null : completedAt.toInstant(),
+				steps == null ? List.of() : JSON.readValue(steps, STEPS));
 	};
 
 	private final JdbcTemplate jdbc;
@@ -70,6 +80,7 @@ class TaskResultStore {
 		long[] toolCalls = new long[size];
 		String[] costs = new String[size];
 		String[] completedAt = new String[size];
+		String[] steps = new String[size];
 		for (int i = 0; i < size; i++) {
 			FinalResult result = ordered.get(i);
 			jobIds[i] = result.jobId().value();
@@ -87,19 +98,21 @@ class TaskResultStore {
 			toolCalls[i] = result.usage().toolCalls();
 			costs[i] = result.usage().costUsd().toPlainString();
 			completedAt[i] = result.completedAt() == null ? null : result.completedAt().toString();
+			steps[i] = result.steps().isEmpty() ? null : JSON.writerFor(STEPS).writeValueAsString(result.steps());
 		}
 		List<TallyDelta> inserted = jdbc.query("""
 				insert into task_results (job_id, task_id, tenant, input_id, status, output, error, attempt, agent_id,
-				                          prompt_tokens, completion_tokens, llm_calls, tool_calls, cost_usd, completed_at)
+				                          prompt_tokens, completion_tokens, llm_calls, tool_calls, cost_usd, completed_at,
+				                          steps)
 				select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
 				                     ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::numeric[],
-				                     ?::timestamptz[])
+				                     ?::timestamptz[], ?::jsonb[])
 				on conflict (job_id, task_id) do nothing
 				returning job_id, tenant, status
 				""", (rs, row) -> TallyDelta.counted(new JobId(rs.getObject("job_id", UUID.class)),
 				TenantId.of(rs.getString("tenant")), "SUCCEEDED".equals(rs.getString("status"))), jobIds, taskIds,
 				tenants, inputIds, statuses, outputs, errors, attempts, agents, promptTokens, completionTokens, llmCalls,
-				toolCalls, costs, completedAt);
+				toolCalls, costs, completedAt, steps);
 		Map<JobId, TallyDelta> perJob = new LinkedHashMap<>();
 		inserted.forEach(delta -> perJob.merge(delta.jobId(), delta, TallyDelta::plus));
 		return List.copyOf(perJob.values());
@@ -109,7 +122,7 @@ class TaskResultStore {
 	List<TaskResultView> page(JobId jobId, TenantId tenant, int page, int size) {
 		return jdbc.query("""
 				select task_id, input_id, status, output, error, attempt, agent_id, prompt_tokens, completion_tokens,
-				       llm_calls, tool_calls, cost_usd, completed_at
+				       llm_calls, tool_calls, cost_usd, completed_at, steps
 				from task_results
 				where job_id = ? and tenant = ?
 				order by input_id, task_id

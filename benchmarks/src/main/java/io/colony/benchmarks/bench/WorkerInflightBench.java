@@ -43,11 +43,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code bench worker-inflight --tasks N --latency-ms L [--heap 1g]}: how many LLM calls one worker JVM holds
- * open at once, and what each costs. Starts one worker process ({@code -Xmx<heap>}) against the benchmarks'
- * OpenAI-compatible simulator over real HTTP, publishes N tasks straight to its queue, and reports the most
- * calls the simulator saw open at once, the worker's CPU time per call (from {@code /proc/<pid>/stat}) and its
- * heap per open call (heap after a full GC while the calls are open, minus heap after a full GC when idle).
+ * {@code bench worker-inflight --tasks N --latency-ms L [--heap 1g] [--warmup-tasks W]}: how many LLM calls one
+ * worker JVM holds open at once, and what each costs. Starts one worker process ({@code -Xmx<heap>}) against the
+ * benchmarks' OpenAI-compatible simulator over real HTTP and publishes tasks straight to its queue: after an
+ * unmeasured warm-up, round 1 lets the simulator answer after L ms and reports the most calls it saw open at
+ * once and the worker's CPU time per call (from {@code /proc/<pid>/stat}); round 2 has the simulator hold every
+ * answer until all N calls are open, then reports the worker's heap per open call (heap after a full GC while
+ * they are open, minus heap after a full GC when idle) and its live threads, and lets them finish.
  */
 public final class WorkerInflightBench {
 
@@ -137,48 +139,61 @@ public final class WorkerInflightBench {
 				}
 				results.set(0);
 			}
+			// Round 1: answers after the latency; how many calls are open at once depends on how fast the worker
+			// starts them.
 			List<byte[]> bodies = serialize(tasks);
-			long idleHeap = heapAfterGc(pid, base);
 			long cpuBefore = cpuMillis(pid);
 			simulator.resetStats();
-			err.printf("[bench] worker idle: heap %.1f MB after GC; publishing %d tasks%n", idleHeap / 1e6, tasks);
+			err.printf("[bench] publishing %d tasks; answers after %d ms%n", tasks, latency.toMillis());
 			long started = System.nanoTime();
 			publish(connection, bodies);
-			err.printf("[bench] published in %.2f s%n", (System.nanoTime() - started) / 1e9);
-			while (simulator.stats().inFlight() < tasks * 0.98 && results.get() == 0 && System.nanoTime() < deadline) {
-				Thread.sleep(5);
-			}
-			int openAtGc = simulator.stats().inFlight();
-			long peakHeap = heapAfterGc(pid, base);
-			int openAfterGc = simulator.stats().inFlight();
-			int liveThreads = (int) metric(base, "jvm_threads_live_threads");
-			err.printf("[bench] %d calls open; heap %.1f MB after GC; %d live threads%n", openAtGc, peakHeap / 1e6,
-					liveThreads);
-			while (results.get() < tasks && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
+			awaitResults(results, tasks, deadline);
 			double wallSeconds = (System.nanoTime() - started) / 1e9;
 			long cpu = cpuMillis(pid) - cpuBefore;
-			int inFlightDuringGc = Math.min(openAtGc, openAfterGc);
+			int completed = results.getAndSet(0);
+			int maxInFlight = simulator.stats().maxInFlight();
+			err.printf("[bench] %d completed in %.2f s; at most %d calls open at once%n", completed, wallSeconds, maxInFlight);
+
+			// Round 2: the simulator holds every answer until all the calls are open, so the worker's memory
+			// and threads are measured with all of them open at once.
+			long idleHeap = heapAfterGc(pid, base);
+			simulator.hold();
+			simulator.resetStats();
+			publish(connection, serialize(tasks));
+			while (simulator.stats().inFlight() < tasks && System.nanoTime() < deadline && worker.isAlive()) {
+				Thread.sleep(20);
+			}
+			int open = simulator.stats().inFlight();
+			long heldHeap = heapAfterGc(pid, base);
+			int liveThreads = (int) metric(base, "jvm_threads_live_threads");
+			int held = (int) metric(base, "colony_worker_inflight");
+			err.printf("[bench] holding: %d calls open, %d tasks held, heap %.1f MB after GC (idle %.1f MB), %d live threads%n",
+					open, held, heldHeap / 1e6, idleHeap / 1e6, liveThreads);
+			simulator.release();
+			awaitResults(results, tasks, deadline);
+			int completedHeld = results.get();
+
 			Map<String, Object> report = new LinkedHashMap<>();
 			report.put("bench", "worker-inflight");
 			report.put("tasks", tasks);
 			report.put("latencyMs", latency.toMillis());
 			report.put("heapMax", heap);
 			report.put("warmupTasks", warmup);
-			report.put("maxInFlightAtLlm", simulator.stats().maxInFlight());
-			report.put("inFlightDuringHeapSample", inFlightDuringGc);
-			report.put("completed", results.get());
+			report.put("completed", completed);
 			report.put("wallSeconds", round(wallSeconds));
-			report.put("workerCpuMsPerCall", round((double) cpu / Math.max(1, results.get())));
+			report.put("maxInFlightAtLlm", maxInFlight);
+			report.put("workerCpuMsPerCall", round((double) cpu / Math.max(1, completed)));
+			report.put("heldOpenAtOnce", open);
+			report.put("heldCompleted", completedHeld);
 			report.put("heapIdleMb", round(idleHeap / 1e6));
-			report.put("heapWithCallsOpenMb", round(peakHeap / 1e6));
-			report.put("heapBytesPerInFlightCall", inFlightDuringGc == 0 ? null : (peakHeap - idleHeap) / inFlightDuringGc);
-			report.put("liveThreadsWithCallsOpen", liveThreads);
+			report.put("heapHoldingMb", round(heldHeap / 1e6));
+			report.put("heapBytesPerInFlightCall", open == 0 ? null : (heldHeap - idleHeap) / open);
+			report.put("liveThreadsHolding", liveThreads);
 			out.println(JsonMapper.builder().build().writeValueAsString(report));
 			out.flush();
-			if (results.get() < tasks) {
-				err.println("[bench] only " + results.get() + " of " + tasks + " results arrived; worker log: " + log);
+			if (completed < tasks || completedHeld < tasks) {
+				err.println("[bench] results missing (" + completed + " and " + completedHeld + " of " + tasks
+						+ "); worker log: " + log);
 				return 1;
 			}
 			Files.deleteIfExists(log);
@@ -204,6 +219,12 @@ public final class WorkerInflightBench {
 			bodies.add(writer.writeValueAsString(task).getBytes(StandardCharsets.UTF_8));
 		}
 		return bodies;
+	}
+
+	private static void awaitResults(AtomicInteger results, int expected, long deadline) throws InterruptedException {
+		while (results.get() < expected && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
 	}
 
 	private static void publish(Connection connection, List<byte[]> bodies) throws IOException, InterruptedException {

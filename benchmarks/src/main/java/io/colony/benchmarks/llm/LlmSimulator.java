@@ -52,6 +52,11 @@ public final class LlmSimulator implements AutoCloseable {
 
 	private final long startedNanos = System.nanoTime();
 
+	/** Open unless {@link #hold()} closed it: answers wait for it before their latency starts. */
+	private final java.util.concurrent.atomic.AtomicReference<Mono<Void>> gate = new java.util.concurrent.atomic.AtomicReference<>(Mono.empty());
+
+	private volatile reactor.core.publisher.Sinks.Empty<Void> held;
+
 	private final DisposableServer server;
 
 	private LlmSimulator(String host, int port, Duration latency) {
@@ -109,6 +114,25 @@ public final class LlmSimulator implements AutoCloseable {
 		return most;
 	}
 
+	/**
+	 * Holds every answer, new and waiting, until {@link #release()}: lets a benchmark see how many calls a client
+	 * keeps open at once, free of how fast it can start them.
+	 */
+	public synchronized void hold() {
+		reactor.core.publisher.Sinks.Empty<Void> sink = reactor.core.publisher.Sinks.empty();
+		held = sink;
+		gate.set(sink.asMono());
+	}
+
+	/** Lets held answers go, each after the usual latency. */
+	public synchronized void release() {
+		gate.set(Mono.empty());
+		if (held != null) {
+			held.tryEmitEmpty();
+			held = null;
+		}
+	}
+
 	/** Starts counting requests and the in-flight maximum afresh (for measuring one round of load). */
 	public void resetStats() {
 		arrivals.clear();
@@ -164,7 +188,8 @@ public final class LlmSimulator implements AutoCloseable {
 					.sendString(Mono.just(json.writeValueAsString(
 							completion(id, created, chat.model(), content, promptTokens, completionTokens))))
 					.then();
-		return Mono.delay(latency)
+		return gate.get()
+			.then(Mono.delay(latency))
 			.then(reply)
 			.doOnSubscribe(subscription -> maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max))
 			.doFinally(signal -> {

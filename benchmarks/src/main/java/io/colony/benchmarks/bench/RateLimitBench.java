@@ -87,7 +87,7 @@ public final class RateLimitBench {
 				report.put("failed", audit.failed());
 				report.put("lost", audit.lost());
 				report.put("wallSeconds", Math.round(wallSeconds * 1000) / 1000.0);
-				report.put("achievedRequestsPerMinute", Math.round(simulator.stats().requests() / wallSeconds * 60));
+				report.put("averageRequestsPerMinute", Math.round(simulator.stats().requests() / wallSeconds * 60));
 				out.println(JsonMapper.builder().build().writeValueAsString(report));
 				out.flush();
 				boolean within = perMinute <= rpm && perWindow <= windowLimit;

@@ -113,20 +113,23 @@ public final class FleetRateLimiter {
 	}
 
 	/**
-	 * Replaces the estimate of {@code grant} with the tokens its call used. Never fails: a correction that does
-	 * not reach Redis is dropped (the estimate stays charged).
+	 * After the call's answer: counts its request from now (see {@link RateLimitScripts#SETTLE}) and replaces the
+	 * estimate of {@code grant} with the tokens its call used. Never fails: a correction that does not reach Redis
+	 * is dropped (the grant time and the estimate stay).
 	 */
 	public Mono<Void> settle(RateGrant grant, long actualTokens) {
 		Lane lane = lane(grant.provider());
-		if (!grant.recorded() || lane.quota.tokens() == Quota.UNLIMITED || actualTokens == grant.estimatedTokens()) {
+		boolean restamp = lane.quota.requests() != Quota.UNLIMITED;
+		boolean correct = lane.quota.tokens() != Quota.UNLIMITED && actualTokens != grant.estimatedTokens();
+		if (!grant.recorded() || (!restamp && !correct)) {
 			return Mono.empty();
 		}
 		return store(redis.execute(RateLimitScripts.SETTLE, lane.keys,
 				List.of(Long.toString(windowMicros), grant.id(), Long.toString(grant.estimatedTokens()),
-						Long.toString(Math.max(0, actualTokens)), Long.toString(expiryMillis())))
+						Long.toString(correct ? Math.max(0, actualTokens) : -1), Long.toString(expiryMillis())))
 			.then())
 			.doOnSuccess(done -> {
-				if (actualTokens < grant.estimatedTokens()) {
+				if (correct && actualTokens < grant.estimatedTokens()) {
 					lane.wake();
 				}
 			})

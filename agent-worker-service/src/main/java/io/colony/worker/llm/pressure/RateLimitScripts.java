@@ -128,9 +128,12 @@ final class RateLimitScripts {
 			""", List.class);
 
 	/**
-	 * Corrects one grant's token charge to what the call used. While the grant is in the window its charge is
-	 * replaced; after that, only a surplus over the estimate is charged, now, since the provider counts output
-	 * tokens as it produces them. ARGV: window, id, estimated tokens, actual tokens, key expiry in ms.
+	 * After a call's answer: stamps its request again with the time now, so that the window counts it from when
+	 * the provider had surely seen it (a request reaches the provider some time after its grant, and a window
+	 * counted from grants alone lets the provider see more than the limit when early requests arrive late); and
+	 * corrects its token charge to what the call used. While the grant is in the window its charge is replaced;
+	 * after that, only a surplus over the estimate is charged, now, since the provider counts output tokens as it
+	 * produces them. ARGV: window, id, estimated tokens, actual tokens, key expiry in ms.
 	 */
 	static final RedisScript<Long> SETTLE = RedisScript.of(CLOCK + """
 			local window = tonumber(ARGV[1])
@@ -138,6 +141,10 @@ final class RateLimitScripts {
 			local estimate = tonumber(ARGV[3])
 			local actual = tonumber(ARGV[4])
 			local expire_ms = tonumber(ARGV[5])
+			if redis.call('ZADD', KEYS[1], 'XX', 'CH', now, id) == 1 then
+			  redis.call('PEXPIRE', KEYS[1], expire_ms)
+			end
+			if actual < 0 then return 0 end
 			local score = redis.call('ZSCORE', KEYS[2], id)
 			local charged = redis.call('HGET', KEYS[3], id)
 			if score and charged and tonumber(score) > now - window then

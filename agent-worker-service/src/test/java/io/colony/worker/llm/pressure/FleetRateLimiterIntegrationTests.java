@@ -96,6 +96,24 @@ class FleetRateLimiterIntegrationTests {
 	}
 
 	@Test
+	void aRequestCountsFromItsAnswerSoThatTheProviderNeverSeesMoreThanTheLimit() {
+		Duration window = Duration.ofSeconds(2);
+		ProviderLimitsProperties limits = limits(window, 30L, null);
+		FleetRateLimiter first = worker(limits);
+		FleetRateLimiter second = worker(limits);
+		Duration call = Duration.ofMillis(800);
+
+		RateGrant slow = first.acquire(provider, 1).block(Duration.ofSeconds(5));
+		// the call takes 800 ms before its answer settles it (a request the provider may see late)
+		Mono.delay(call).then(first.settle(slow, 1)).block(Duration.ofSeconds(5));
+		RateGrant next = second.acquire(provider, 1).block(Duration.ofSeconds(10));
+
+		assertThat(Duration.between(slow.grantedAt(), next.grantedAt()))
+			.as("one request per window, counted from the first one's answer")
+			.isGreaterThanOrEqualTo(window.plus(call));
+	}
+
+	@Test
 	void aChargeSettledBelowItsEstimateLetsAWaitingCallGoWithoutWaitingForTheWindow() {
 		Duration window = Duration.ofSeconds(10);
 		ProviderLimitsProperties limits = limits(window, null, 6_000L);

@@ -1,5 +1,6 @@
 package io.colony.worker.tool;
 
+import io.colony.worker.completion.CompletionListener;
 import io.colony.worker.tool.http.HttpFetchProperties;
 import io.colony.worker.tool.http.HttpFetchTool;
 import io.colony.worker.tool.mcp.McpServersProperties;
@@ -30,6 +31,14 @@ class ToolConfiguration {
 	@Bean
 	JobMemory jobMemory(ReactiveStringRedisTemplate redis, JobMemoryProperties properties) {
 		return new JobMemory(redis, properties);
+	}
+
+	/** A job's shared memory goes when its job ends, not only when its TTL runs out. */
+	@Bean
+	CompletionListener forgetMemoryOfCompletedJobs(JobMemory memory) {
+		return completed -> memory.forget(completed.tenant(), completed.jobId()).subscribe(ignored -> {
+		}, error -> {
+		});
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package io.colony.benchmarks.system;
 import io.colony.benchmarks.client.ColonyClient;
 import io.colony.benchmarks.client.JobWatch;
 import io.colony.benchmarks.mesh.MeshOptions;
+import io.colony.platform.testing.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,9 @@ class AgentRuntimeIntegrationTests {
 		assertThat(kinds(result)).containsExactly("llm", "tool", "llm", "tool", "llm", "tool", "llm");
 		assertThat(result.path("steps").get(3).path("error").asString()).isNotBlank();
 		assertThat(result.path("output").asString()).contains("[memory_read: error:").contains("[memory_read: invoice 7]");
+		String jobId = job.path("jobId").asString();
+		Await.until(Duration.ofSeconds(30), "the job's shared memory dropped once the job ended",
+				() -> redisKeys("colony:job-memory:*:" + jobId) == 0);
 	}
 
 	@Test
@@ -119,6 +123,25 @@ class AgentRuntimeIntegrationTests {
 		List<JsonNode> results = client.allResults(job.path("jobId").asString(), 1000);
 		assertThat(results).isNotEmpty()
 			.allSatisfy(result -> assertThat(result.path("output").asString()).startsWith("Summary: Item"));
+	}
+
+	/** How many Redis keys match {@code pattern}, asked in Redis' own protocol (RESP) on 127.0.0.1:6379. */
+	private static int redisKeys(String pattern) {
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 6379)) {
+			socket.setSoTimeout(5_000);
+			String command = "*2\r\n$4\r\nKEYS\r\n$" + pattern.length() + "\r\n" + pattern + "\r\n";
+			socket.getOutputStream().write(command.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			java.io.BufferedReader reply = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+			String header = reply.readLine();
+			if (header == null || header.charAt(0) != '*') {
+				throw new IllegalStateException("unexpected Redis reply " + header);
+			}
+			return Integer.parseInt(header.substring(1));
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private static JsonNode run(ObjectNode body) {

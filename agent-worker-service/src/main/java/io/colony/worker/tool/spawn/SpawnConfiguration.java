@@ -1,13 +1,7 @@
 package io.colony.worker.tool.spawn;
 
-import io.colony.contracts.Destinations;
-import io.colony.contracts.JobCompleted;
-import io.colony.contracts.JobEvent;
-import io.colony.platform.messaging.ColonyConsumers;
-import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.CommandClient;
-import org.springframework.amqp.core.Declarables;
-import org.springframework.beans.factory.InitializingBean;
+import io.colony.worker.completion.CompletionListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,10 +9,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@code spawn_subtasks} tool and the private queue on which this worker hears child jobs finish.
+ * The {@code spawn_subtasks} tool; it hears child jobs finish through {@link CompletionListener}.
  */
 @Configuration(proxyBeanMethods = false)
 class SpawnConfiguration {
@@ -28,21 +21,10 @@ class SpawnConfiguration {
 		return new ChildJobs();
 	}
 
+	/** Wakes a parent waiting for the child job that completed; others are ignored. */
 	@Bean
-	Declarables workerCompletionsQueue() {
-		return ColonyTopology.privateQueue("agent-worker.completions.",
-				new ColonyTopology.Route(Destinations.EVENTS, Destinations.JOB_COMPLETED));
-	}
-
-	@Bean
-	InitializingBean childJobCompletions(ColonyConsumers consumers, Declarables workerCompletionsQueue,
-			ChildJobs children) {
-		return () -> consumers.consumePrivate(workerCompletionsQueue, JobEvent.class, inbound -> {
-			if (inbound.payload() instanceof JobCompleted completed && completed.jobId() != null) {
-				children.completed(completed);
-			}
-			return CompletableFuture.completedFuture(null);
-		});
+	CompletionListener childJobCompletions(ChildJobs children) {
+		return children::completed;
 	}
 
 	@Bean

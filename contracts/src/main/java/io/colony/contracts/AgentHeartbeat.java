@@ -11,11 +11,18 @@ import java.util.List;
  * @param instance where the agent runs, e.g. {@code host:pid}
  * @param capacity how many tasks it holds in flight at most
  * @param inFlight how many it holds now
+ * @param keys the public keys it signs results with (the newest signs; older ones stay valid until revoked)
  */
 public record AgentHeartbeat(AgentId agentId, String instance, List<AgentTypeDescriptor> agentTypes, int capacity,
-		int inFlight, String version, Duration ttl, Instant sentAt) implements RegistryEvent {
+		int inFlight, String version, Duration ttl, Instant sentAt, List<AgentKey> keys) implements RegistryEvent {
 
 	public AgentHeartbeat {
 		agentTypes = agentTypes == null ? List.of() : List.copyOf(agentTypes);
+		keys = keys == null ? List.of() : List.copyOf(keys);
+	}
+
+	public AgentHeartbeat(AgentId agentId, String instance, List<AgentTypeDescriptor> agentTypes, int capacity,
+			int inFlight, String version, Duration ttl, Instant sentAt) {
+		this(agentId, instance, agentTypes, capacity, inFlight, version, ttl, sentAt, List.of());
 	}
 }

@@ -9,10 +9,11 @@ import java.util.List;
  *
  * @param usage what the attempt consumed before it failed (a limit hit mid-loop still spent tokens)
  * @param steps the agent loop's steps up to the failure
+ * @param signature the agent's signature over the rest; {@code null} before it is signed
  */
 public record TaskFailed(JobId jobId, TaskId taskId, TenantId tenant, String inputId, int attempt, AgentId agentId,
-		String reason, boolean retryable, boolean finalAttempt, Instant failedAt, Usage usage, List<AgentStep> steps)
-		implements TaskResult {
+		String reason, boolean retryable, boolean finalAttempt, Instant failedAt, Usage usage, List<AgentStep> steps,
+		ResultSignature signature) implements TaskResult {
 
 	public TaskFailed {
 		usage = usage == null ? Usage.NONE : usage;
@@ -22,7 +23,19 @@ public record TaskFailed(JobId jobId, TaskId taskId, TenantId tenant, String inp
 	public TaskFailed(JobId jobId, TaskId taskId, TenantId tenant, String inputId, int attempt, AgentId agentId,
 			String reason, boolean retryable, boolean finalAttempt, Instant failedAt) {
 		this(jobId, taskId, tenant, inputId, attempt, agentId, reason, retryable, finalAttempt, failedAt, Usage.NONE,
-				List.of());
+				List.of(), null);
+	}
+
+	public TaskFailed(JobId jobId, TaskId taskId, TenantId tenant, String inputId, int attempt, AgentId agentId,
+			String reason, boolean retryable, boolean finalAttempt, Instant failedAt, Usage usage, List<AgentStep> steps) {
+		this(jobId, taskId, tenant, inputId, attempt, agentId, reason, retryable, finalAttempt, failedAt, usage, steps,
+				null);
+	}
+
+	/** The same result, signed. */
+	public TaskFailed withSignature(ResultSignature value) {
+		return new TaskFailed(jobId, taskId, tenant, inputId, attempt, agentId, reason, retryable, finalAttempt, failedAt,
+				usage, steps, value);
 	}
 
 	public boolean isFinal() {

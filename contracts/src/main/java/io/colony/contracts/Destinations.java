@@ -26,6 +26,8 @@ public final class Destinations {
 
 	public static final String AGENT_HEARTBEAT = "agent.heartbeat";
 	public static final String AGENT_DEPARTED = "agent.departed";
+	public static final String AGENT_KEY_REVOKED = "agent.key.revoked";
+	public static final String AGENT_KEY_ROTATION = "agent.key.rotation";
 
 	/** Orchestrator: {@code SubmitJob} and {@code CancelJob}. */
 	public static final String ORCHESTRATOR_COMMANDS_QUEUE = "orchestrator.commands";

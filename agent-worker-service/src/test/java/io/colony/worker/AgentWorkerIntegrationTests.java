@@ -18,7 +18,6 @@ import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.PublishingChannels;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.platform.testing.Await;
-import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.observability.TraceCarrier;
 import io.colony.platform.testing.ColonyTestEnvironment;
 import io.colony.platform.testing.TestBroker;
@@ -32,10 +31,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.Declarable;
-import org.springframework.amqp.core.Exchange;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.core.Message;
@@ -305,16 +300,7 @@ class AgentWorkerIntegrationTests {
 		connections.setPublisherReturns(true);
 		try {
 			RabbitAdmin admin = new RabbitAdmin(connections);
-			List<Declarable> topology = new ArrayList<>(ColonyTopology.exchanges().getDeclarables());
-			topology.addAll(ColonyTopology.declarables(ColonyTopology.agentQueue("summarizer"), 5).getDeclarables());
-			for (Declarable declarable : topology) {
-				switch (declarable) {
-					case Exchange exchange -> admin.declareExchange(exchange);
-					case Queue queue -> admin.declareQueue(queue);
-					case Binding binding -> admin.declareBinding(binding);
-					default -> throw new IllegalStateException(declarable.toString());
-				}
-			}
+			BrokerProbe.declareTopology(admin);
 			BrokerProbe.declare(admin, RESULTS_QUEUE, Destinations.RESULTS, "result.#");
 			PublishingChannels channels = new PublishingChannels(connections.getRabbitConnectionFactory(), 1);
 			MessagePublisher publisher = new MessagePublisher(channels, new MessageCodec(), TraceCarrier.noop(),

@@ -3,12 +3,16 @@ package io.colony.worker;
 import io.colony.platform.messaging.MessageCodec;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
+import io.colony.platform.messaging.ColonyTopology;
 import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +37,20 @@ final class BrokerProbe<T> implements AutoCloseable {
 		String name = "test.probe." + UUID.randomUUID();
 		declare(admin, name, exchange, routingKey);
 		return consume(connectionFactory, codec, name, type);
+	}
+
+	/** Declares the exchanges and the summarizers' queue (with its dead-letter queue) as the platform does. */
+	static void declareTopology(AmqpAdmin admin) {
+		List<Declarable> topology = new ArrayList<>(ColonyTopology.exchanges().getDeclarables());
+		topology.addAll(ColonyTopology.declarables(ColonyTopology.agentQueue("summarizer"), 5).getDeclarables());
+		for (Declarable declarable : topology) {
+			switch (declarable) {
+				case Exchange exchange -> admin.declareExchange(exchange);
+				case Queue queue -> admin.declareQueue(queue);
+				case Binding binding -> admin.declareBinding(binding);
+				default -> throw new IllegalStateException(declarable.toString());
+			}
+		}
 	}
 
 	/** A queue that collects messages until a probe consumes it, e.g. before the service starts. */

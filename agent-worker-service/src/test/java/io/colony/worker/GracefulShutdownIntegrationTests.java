@@ -5,7 +5,6 @@ import io.colony.contracts.JobId;
 import io.colony.contracts.TaskAssigned;
 import io.colony.contracts.TaskCompleted;
 import io.colony.contracts.TaskResult;
-import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.MessageCodec;
 import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.PublishingChannels;
@@ -17,10 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.Declarable;
-import org.springframework.amqp.core.Exchange;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -62,16 +57,7 @@ class GracefulShutdownIntegrationTests {
 		connections.setPassword("guest");
 		connections.setVirtualHost(env.broker().vhost());
 		admin = new RabbitAdmin(connections);
-		List<Declarable> topology = new ArrayList<>(ColonyTopology.exchanges().getDeclarables());
-		topology.addAll(ColonyTopology.declarables(ColonyTopology.agentQueue("summarizer"), 5).getDeclarables());
-		for (Declarable declarable : topology) {
-			switch (declarable) {
-				case Exchange exchange -> admin.declareExchange(exchange);
-				case Queue queue -> admin.declareQueue(queue);
-				case Binding binding -> admin.declareBinding(binding);
-				default -> throw new IllegalStateException(declarable.toString());
-			}
-		}
+		BrokerProbe.declareTopology(admin);
 		BrokerProbe.declare(admin, "test.shutdown.results", Destinations.RESULTS, "result.#");
 		results = BrokerProbe.consume(connections, new MessageCodec(), "test.shutdown.results", TaskResult.class);
 		channels = new PublishingChannels(connections.getRabbitConnectionFactory(), 1);

@@ -2,6 +2,8 @@ package io.colony.registry.agents;
 
 import io.colony.contracts.AgentDeparted;
 import io.colony.contracts.AgentHeartbeat;
+import io.colony.contracts.AgentKeyRevoked;
+import io.colony.contracts.AgentKeyRotationRequested;
 import io.colony.contracts.Destinations;
 import io.colony.contracts.RegistryEvent;
 import io.colony.contracts.UnknownRegistryEvent;
@@ -66,6 +68,12 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 			switch (inbound.payload()) {
 				case AgentHeartbeat heartbeat -> recordHeartbeat(heartbeat);
 				case AgentDeparted departed -> recordDeparture(departed);
+				case AgentKeyRevoked revoked -> {
+					// published by this registry itself; nothing to record again
+				}
+				case AgentKeyRotationRequested rotation -> {
+					// for the agent, not the registry
+				}
 				case UnknownRegistryEvent unknown ->
 					log.debug("ignoring registry event {} of unknown type '{}'", inbound.messageId(), unknown.type());
 			}
@@ -93,6 +101,10 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 				catch (InvalidHeartbeat ex) {
 					throw new PermanentFailure(ex.getMessage(), ex);
 				}
+			}
+			case AgentKeyRevoked revoked -> {
+			}
+			case AgentKeyRotationRequested rotation -> {
 			}
 			case AgentDeparted departed -> {
 				if (departed.agentId() == null) {

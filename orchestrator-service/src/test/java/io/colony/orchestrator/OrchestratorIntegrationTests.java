@@ -20,6 +20,7 @@ import io.colony.contracts.JobResult;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.JobSubmitted;
 import io.colony.contracts.JobView;
+import io.colony.contracts.NoAgentPolicy;
 import io.colony.contracts.Priority;
 import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.ScatterGather;
@@ -86,7 +87,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OrchestratorIntegrationTests.DropEnvironmentAfterContext.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "colony.orchestrator.retry-backoff=PT0.2S", "colony.orchestrator.deadline-sweep=PT0.2S",
-				"colony.outbox.poll-interval=PT0.1S", "colony.orchestrator.tenant-budgets.thrifty.max-cost-usd=0.05" })
+				"colony.outbox.poll-interval=PT0.1S", "colony.orchestrator.held-job-poll=PT0.2S", "colony.orchestrator.tenant-budgets.thrifty.max-cost-usd=0.05" })
 @DirtiesContext
 class OrchestratorIntegrationTests {
 
@@ -264,6 +265,116 @@ class OrchestratorIntegrationTests {
 				command.jobId().value())).isZero();
 		assertThat(jdbc.queryForObject("select count(*) from colony_outbox where convert_from(payload, 'UTF8') like ?",
 				Integer.class, "%" + command.jobId() + "%")).isZero();
+
+		SubmitJob explicit = submitWhenNoAgent(agentType("ghost"), NoAgentPolicy.REJECT, null, inputs(2));
+		assertThat(send(Destinations.JOB_SUBMIT, explicit)).isInstanceOfSatisfying(CommandRejected.class, rejected -> {
+			assertThat(rejected.problem()).isEqualTo("no-live-agent");
+			assertThat(rejected.status()).isEqualTo(422);
+		});
+		assertNothingStoredOrPublishedFor(explicit.jobId());
+	}
+
+	// ---- held jobs and pools ----------------------------------------------------------------------------
+
+	@Test
+	void holdsAJobNoLiveAgentServesAndDispatchesItsTasksOnceAnAgentAppears() throws Exception {
+		String agent = agentType("ghost");
+		SubmitJob command = submitWhenNoAgent(agent, NoAgentPolicy.HOLD, null, inputs(3));
+
+		assertThat(send(Destinations.JOB_SUBMIT, command)).isEqualTo(new JobSubmitted(command.jobId(), JobStatus.ACCEPTED, false));
+
+		JobAccepted accepted = awaitEvent(JobAccepted.class, command.jobId());
+		assertThat(accepted.totalTasks()).isEqualTo(3);
+		assertThat(taskCount(command.jobId())).isEqualTo(3);
+		int asked = registry.queries(agent);
+		Await.until(WAIT, "the held-jobs poller to ask the registry about " + agent,
+				() -> registry.queries(agent) >= asked + 2);
+		assertThat(outboxRows("TaskAssigned", "jobId", command.jobId().toString())).as("held: nothing dispatched").isZero();
+		JobView held = view(command.jobId(), ACME);
+		assertThat(held.status()).isEqualTo(JobStatus.ACCEPTED);
+		assertThat(held.result()).isEqualTo(new JobResult(ReduceStrategy.COLLECT, 0, "waiting for an agent serving " + agent));
+		assertThat(send(Destinations.JOB_SUBMIT, command)).as("a redelivery answers with the held job")
+			.isEqualTo(new JobSubmitted(command.jobId(), JobStatus.ACCEPTED, true));
+
+		String capability = agent + "-pool";
+		registry.serve(agent, new StubRegistry.Agent(capability, 10, 0));
+		awaitDispatched(command.jobId());
+
+		List<TaskAssigned> tasks = receive(Destinations.agentQueue(capability), 3).stream().map(this::taskOf).toList();
+		assertThat(tasks).extracting(task -> task.input().id()).containsExactlyInAnyOrder("in-0", "in-1", "in-2");
+		assertThat(tasks).allSatisfy(task -> {
+			assertThat(task.jobId()).isEqualTo(command.jobId());
+			assertThat(task.attempt()).isEqualTo(1);
+			assertThat(task.capability()).isEqualTo(capability);
+			assertThat(task.agentType()).isEqualTo(agent);
+			assertThat(task.deadline()).isEqualTo(accepted.deadline());
+		});
+		assertThat(jdbc.queryForMap("select capability, held_since from jobs where job_id = ?", command.jobId().value()))
+			.containsEntry("capability", capability)
+			.containsEntry("held_since", null);
+		JobView dispatched = view(command.jobId(), ACME);
+		assertThat(dispatched.status()).isEqualTo(JobStatus.ACCEPTED);
+		assertThat(dispatched.result()).isNull();
+
+		awaitTwoHeldJobPolls();
+		assertThat(outboxRows("TaskAssigned", "jobId", command.jobId().toString())).as("dispatched once").isEqualTo(3);
+		assertThat(messageCount(Destinations.agentQueue(capability))).isZero();
+	}
+
+	@Test
+	void aHeldJobPastItsDeadlineEndsTheUsualWayAndIsNeverDispatched() throws Exception {
+		String agent = agentType("ghost");
+		SubmitJob command = submitWhenNoAgent(agent, NoAgentPolicy.HOLD, new JobLimits(Duration.ofSeconds(1), null),
+				inputs(2));
+		assertThat(send(Destinations.JOB_SUBMIT, command)).isInstanceOf(JobSubmitted.class);
+
+		JobDeadlineReached reached = awaitEvent(JobDeadlineReached.class, command.jobId());
+		assertThat(reached.tenant()).isEqualTo(ACME);
+		assertThat(status(command.jobId())).isEqualTo("ACCEPTED");
+
+		// an agent appearing after the deadline, before the aggregator closed the job, gets none of its tasks
+		registry.serve(agent, new StubRegistry.Agent(agent + "-pool", 10, 0));
+		awaitTwoHeldJobPolls();
+		assertThat(outboxRows("TaskAssigned", "jobId", command.jobId().toString())).isZero();
+
+		// the aggregator closes it with nothing done, as for any job past its deadline
+		publishEvent(new JobCompleted(command.jobId(), ACME, JobStatus.FAILED, TaskCounts.of(2, 0, 0), Usage.NONE,
+				new JobResult(ReduceStrategy.COLLECT, 0, "deadline passed"), Instant.now(), "deadline passed"));
+		JobCancelled cancelled = awaitEvent(JobCancelled.class, command.jobId());
+		assertThat(cancelled.reason()).contains("FAILED");
+		JobView ended = view(command.jobId(), ACME);
+		assertThat(ended.status()).isEqualTo(JobStatus.FAILED);
+		assertThat(ended.result()).isEqualTo(new JobResult(ReduceStrategy.COLLECT, 0, "deadline passed"));
+		assertThat(outboxRows("TaskAssigned", "jobId", command.jobId().toString())).isZero();
+	}
+
+	@Test
+	void dispatchesToTheLeastLoadedCapabilityServingTheType() throws Exception {
+		String agent = agentType("pooled");
+		String busy = agent + "-busy";
+		String idle = agent + "-idle";
+		// busy: 10 of 20 slots taken (0.5); idle: 2 of 10 (0.2), although it has fewer free slots
+		registry.serve(agent, new StubRegistry.Agent(busy, 10, 9), new StubRegistry.Agent(idle, 10, 2),
+				new StubRegistry.Agent(busy, 10, 1));
+		SubmitJob command = submit(agent, null, null, null, inputs(3));
+
+		assertThat(send(Destinations.JOB_SUBMIT, command)).isInstanceOf(JobSubmitted.class);
+
+		assertThat(receive(Destinations.agentQueue(idle), 3)).extracting(this::taskOf)
+			.allSatisfy(task -> assertThat(task.capability()).isEqualTo(idle));
+		assertThat(outboxRows("TaskAssigned", "capability", busy)).isZero();
+		assertThat(jdbc.queryForObject("select capability from jobs where job_id = ?", String.class,
+				command.jobId().value())).isEqualTo(idle);
+
+		// a held job's pool is chosen when it is dispatched, with the loads of then
+		String late = agentType("ghost");
+		SubmitJob held = submitWhenNoAgent(late, NoAgentPolicy.HOLD, null, inputs(2));
+		assertThat(send(Destinations.JOB_SUBMIT, held)).isInstanceOf(JobSubmitted.class);
+		registry.serve(late, new StubRegistry.Agent(late + "-a", 4, 3), new StubRegistry.Agent(late + "-b", 4, 1));
+		awaitDispatched(held.jobId());
+		assertThat(receive(Destinations.agentQueue(late + "-b"), 2)).extracting(this::taskOf)
+			.allSatisfy(task -> assertThat(task.jobId()).isEqualTo(held.jobId()));
+		assertThat(outboxRows("TaskAssigned", "capability", late + "-a")).isZero();
 	}
 
 	@Test
@@ -604,6 +715,34 @@ class OrchestratorIntegrationTests {
 			List<JobInput> inputs) {
 		return new SubmitJob(JobId.random(), tenant, null, "digest-" + inputs.size(),
 				new ScatterGather(agent, "summarise", inputs, null, null, limits, model), Instant.now());
+	}
+
+	private static SubmitJob submitWhenNoAgent(String agent, NoAgentPolicy policy, JobLimits limits,
+			List<JobInput> inputs) {
+		return new SubmitJob(JobId.random(), ACME, null, "digest-" + inputs.size(),
+				new ScatterGather(agent, "summarise", inputs, null, null, limits, null, policy), Instant.now());
+	}
+
+	/** Waits until a held job lost its held mark, which it does in the transaction that dispatches its tasks. */
+	private void awaitDispatched(JobId jobId) {
+		Await.until(WAIT, "held job " + jobId + " to be dispatched", () -> jdbc.queryForObject(
+				"select held_since is null from jobs where job_id = ?", Boolean.class, jobId.value()));
+	}
+
+	/** An agent type whose held job never gets an agent: how often the registry is asked about it counts polls. */
+	private static final String SENTINEL_AGENT = agentType("ghost-sentinel");
+
+	/**
+	 * Waits until the held-jobs poller has asked the registry about a job held for good twice more: at least
+	 * one whole poll ran after this call began, so whatever it would have dispatched is in the outbox.
+	 */
+	private void awaitTwoHeldJobPolls() throws Exception {
+		if (jdbc.queryForObject("select count(*) from jobs where agent = ?", Integer.class, SENTINEL_AGENT) == 0) {
+			send(Destinations.JOB_SUBMIT, submitWhenNoAgent(SENTINEL_AGENT, NoAgentPolicy.HOLD,
+					new JobLimits(Duration.ofHours(24), null), inputs(1)));
+		}
+		int asked = registry.queries(SENTINEL_AGENT);
+		Await.until(WAIT, "two polls of held jobs", () -> registry.queries(SENTINEL_AGENT) >= asked + 2);
 	}
 
 	private void assertNothingStoredOrPublishedFor(JobId jobId) {

@@ -9,16 +9,29 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A registry that speaks {@code GET /api/v1/registry/agents?type=…} like the real one. Agent types starting
  * with {@code ghost-} have no live agent, types starting with {@code broken-} make it answer 503, and every
  * other type is served by one live agent under capability {@code <type>-cap}, announcing model {@code gpt-4o} for
- * types starting with {@code priced-} and the unpriced {@code sim} for the rest.
+ * types starting with {@code priced-} and the unpriced {@code sim} for the rest. A test may list other agents
+ * for a type with {@link #serve}, which then answers for it instead (e.g. a {@code ghost-} type coming alive).
  */
 final class StubRegistry implements AutoCloseable {
 
+	/** A live agent serving the type on {@code capability}, with its load. */
+	record Agent(String capability, int capacity, int inFlight) {
+	}
+
 	private final HttpServer server;
+
+	private final Map<String, List<Agent>> served = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
 
 	private StubRegistry(HttpServer server) {
 		this.server = server;
@@ -27,9 +40,10 @@ final class StubRegistry implements AutoCloseable {
 	static StubRegistry start() {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-			server.createContext("/api/v1/registry/agents", StubRegistry::agents);
+			StubRegistry registry = new StubRegistry(server);
+			server.createContext("/api/v1/registry/agents", registry::agents);
 			server.start();
-			return new StubRegistry(server);
+			return registry;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -44,8 +58,35 @@ final class StubRegistry implements AutoCloseable {
 		return agentType + "-cap";
 	}
 
-	private static void agents(HttpExchange exchange) throws IOException {
+	/** From now on the registry lists these agents (one per entry, each with its own id) for {@code type}. */
+	void serve(String type, Agent... agents) {
+		served.put(type, List.of(agents));
+	}
+
+	/** How often the registry was asked about {@code type}. */
+	int queries(String type) {
+		AtomicInteger count = queries.get(type);
+		return count == null ? 0 : count.get();
+	}
+
+	private void agents(HttpExchange exchange) throws IOException {
 		String type = typeParameter(exchange.getRequestURI().getRawQuery());
+		queries.computeIfAbsent(type, key -> new AtomicInteger()).incrementAndGet();
+		List<Agent> listed = served.get(type);
+		if (listed != null) {
+			Instant now = Instant.now();
+			StringBuilder body = new StringBuilder("{\"agents\":[");
+			for (int i = 0; i < listed.size(); i++) {
+				Agent agent = listed.get(i);
+				body.append(i == 0 ? "" : ",").append("""
+						{"agentId":"agent-%d","instance":"host:%d","agentTypes":[{"name":"%s","capability":"%s","model":"sim"}],
+						"capacity":%d,"inFlight":%d,"version":"test","registeredAt":"%s","lastSeen":"%s","expiresAt":"%s"}
+						""".formatted(i, i, type, agent.capability(), agent.capacity(), agent.inFlight(), now, now,
+						now.plusSeconds(30)));
+			}
+			respond(exchange, 200, body.append("]}").toString());
+			return;
+		}
 		if (type.startsWith("broken-")) {
 			respond(exchange, 503, "{\"title\":\"unavailable\"}");
 			return;

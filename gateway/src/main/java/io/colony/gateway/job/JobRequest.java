@@ -9,7 +9,7 @@ import java.util.List;
  * than a parser error; {@link JobRequestParser} turns it into a {@code JobSpec}.
  */
 record JobRequest(String pattern, String agent, String instruction, List<Input> inputs, ReduceBlock reduce,
-		String priority, Limits limits, String model) {
+		String priority, Limits limits, String model, String whenNoAgent) {
 
 	record Input(String id, String content) {
 	}

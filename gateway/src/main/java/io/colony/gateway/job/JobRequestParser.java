@@ -3,6 +3,7 @@ package io.colony.gateway.job;
 import io.colony.contracts.JobInput;
 import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobSpec;
+import io.colony.contracts.NoAgentPolicy;
 import io.colony.contracts.Priority;
 import io.colony.contracts.Reduce;
 import io.colony.contracts.ReduceStrategy;
@@ -170,12 +171,13 @@ final class JobRequestParser {
 		ReduceStrategy strategy = strategy(errors, request.reduce());
 		Priority priority = priority(errors, request.priority());
 		JobLimits limits = limits(errors, request.limits());
+		NoAgentPolicy whenNoAgent = whenNoAgent(errors, request.whenNoAgent());
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}
 		return switch (pattern) {
 			case ScatterGather.PATTERN -> new ScatterGather(request.agent(), request.instruction(), inputs,
-					new Reduce(strategy), priority, limits, request.model());
+					new Reduce(strategy), priority, limits, request.model(), whenNoAgent);
 			default -> throw new IllegalStateException("pattern " + pattern + " passed validation but is not mapped");
 		};
 	}
@@ -259,6 +261,21 @@ final class JobRequestParser {
 			errors.add(new FieldError("priority", "must be one of: " + Arrays.stream(Priority.values())
 				.map(Priority::wireName).collect(Collectors.joining(", ")) + " (was '" + priority + "')"));
 			return Priority.NORMAL;
+		}
+	}
+
+	/** {@code null} (absent) leaves the orchestrator's default, reject. */
+	private static NoAgentPolicy whenNoAgent(List<FieldError> errors, String whenNoAgent) {
+		if (whenNoAgent == null) {
+			return null;
+		}
+		try {
+			return NoAgentPolicy.fromWireName(whenNoAgent);
+		}
+		catch (IllegalArgumentException ex) {
+			errors.add(new FieldError("whenNoAgent", "must be one of: " + Arrays.stream(NoAgentPolicy.values())
+				.map(NoAgentPolicy::wireName).collect(Collectors.joining(", ")) + " (was '" + whenNoAgent + "')"));
+			return null;
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.colony.gateway.job;
 
 import io.colony.contracts.JobInput;
+import io.colony.contracts.NoAgentPolicy;
 import io.colony.contracts.Priority;
 import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.ScatterGather;
@@ -73,6 +74,25 @@ class JobRequestParserTests {
 		assertThat(spec.limits().maxTokens()).isNull();
 		assertThat(spec.limits().maxCostUsd()).isNull();
 		assertThat(spec.model()).isNull();
+		assertThat(spec.whenNoAgent()).isEqualTo(NoAgentPolicy.REJECT);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "reject, REJECT", "hold, HOLD" })
+	void mapsWhenNoAgent(String wireName, NoAgentPolicy policy) {
+		ScatterGather spec = (ScatterGather) parser.parse(bytes(VALID.replace("\"priority\"",
+				"\"whenNoAgent\":\"" + wireName + "\",\"priority\"")));
+
+		assertThat(spec.whenNoAgent()).isEqualTo(policy);
+	}
+
+	@Test
+	void rejectsAnUnknownWhenNoAgentNamingTheFieldAndItsValues() {
+		ProblemException problem = problemFor(VALID.replace("\"priority\"", "\"whenNoAgent\":\"HOLD\",\"priority\""));
+
+		assertThat(problem.status().value()).isEqualTo(400);
+		assertThat(problem.properties()).containsEntry("field", "whenNoAgent");
+		assertThat(problem.detail()).isEqualTo("whenNoAgent must be one of: reject, hold (was 'HOLD')");
 	}
 
 	@Test
@@ -135,6 +155,8 @@ class JobRequestParserTests {
 			dollars as boolean       | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"limits":{"maxCostUsd":true}} | limits.maxCostUsd
 			blank model              | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"model":" "}  | model
 			model as number          | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"model":4}    | model
+			unknown whenNoAgent      | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"whenNoAgent":"wait"} | whenNoAgent
+			whenNoAgent as boolean   | {"agent":"a","instruction":"i","inputs":[{"id":"x","content":""}],"whenNoAgent":true} | whenNoAgent
 			""")
 	void rejectsInvalidFieldsNamingThem(String name, String body, String field) {
 		ProblemException problem = problemFor(body);

@@ -1,6 +1,9 @@
 package io.colony.orchestrator.capability;
 
-/** Finds the capability that serves an agent type. Never throws: an unreachable registry is an {@link CapabilityAnswer.Unknown}. */
+/**
+ * Finds the capabilities (queues) that serve an agent type, with their load. Never throws: an unreachable
+ * registry is an {@link CapabilityAnswer.Unknown}.
+ */
 public interface CapabilityDirectory {
 
 	CapabilityAnswer capabilityOf(String agentType);

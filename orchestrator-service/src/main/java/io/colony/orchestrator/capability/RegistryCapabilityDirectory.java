@@ -15,13 +15,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Asks the registry ({@code GET /api/v1/registry/agents?type=…}, live entries only) which capability serves
- * an agent type. Positive answers are cached for {@code capability-cache-ttl}; negative and failed ones are
- * not, so an agent that just came up is found on the next submission.
+ * Asks the registry ({@code GET /api/v1/registry/agents?type=…}, live entries only) which capabilities serve
+ * an agent type and how loaded their agents are. Positive answers are cached for {@code capability-cache-ttl};
+ * negative and failed ones are not, so an agent that just came up is found on the next submission (or poll of
+ * held jobs). The load behind a least-loaded choice is therefore up to that TTL old (plus the registry's own
+ * heartbeat lag): jobs submitted within one TTL go to the same pool.
  */
 @Component
 class RegistryCapabilityDirectory implements CapabilityDirectory {
@@ -88,21 +93,65 @@ class RegistryCapabilityDirectory implements CapabilityDirectory {
 	}
 
 	/**
-	 * The capability (and model) the live agents announce for {@code agentType}. Agents listed without a
-	 * matching descriptor still prove the type is served; their queue is then named after the type.
+	 * The pools of live agents serving {@code agentType}: one per capability its descriptors name, each
+	 * summing the capacity and in-flight tasks of its agents (an agent serving the type on two capabilities
+	 * counts in both, since either queue may take its slots), with the first model announced there. Agents
+	 * listed without a descriptor naming a capability still prove the type is served; they form a pool named
+	 * after the type.
 	 */
 	static CapabilityAnswer capabilityIn(AgentList agents, String agentType) {
 		if (agents.agents().isEmpty()) {
 			return new CapabilityAnswer.NoLiveAgent();
 		}
+		Map<String, PoolSum> pools = new LinkedHashMap<>();
 		for (AgentView agent : agents.agents()) {
+			Set<String> capabilities = new LinkedHashSet<>();
+			Map<String, String> models = new LinkedHashMap<>();
 			for (AgentTypeDescriptor type : agent.agentTypes()) {
-				if (agentType.equals(type.name()) && type.capability() != null && !type.capability().isBlank()) {
-					return new CapabilityAnswer.Served(type.capability(), blankToNull(type.model()));
+				if (agentType.equals(type.name())) {
+					String capability = type.capability() == null || type.capability().isBlank() ? agentType
+							: type.capability();
+					capabilities.add(capability);
+					if (blankToNull(type.model()) != null) {
+						models.putIfAbsent(capability, type.model());
+					}
 				}
 			}
+			if (capabilities.isEmpty()) {
+				capabilities.add(agentType);
+			}
+			for (String capability : capabilities) {
+				pools.computeIfAbsent(capability, PoolSum::new).add(agent, models.get(capability));
+			}
 		}
-		return new CapabilityAnswer.Served(agentType);
+		return new CapabilityAnswer.Served(pools.values().stream().map(PoolSum::pool).toList());
+	}
+
+	private static final class PoolSum {
+
+		private final String capability;
+
+		private String model;
+
+		private long capacity;
+
+		private long inFlight;
+
+		PoolSum(String capability) {
+			this.capability = capability;
+		}
+
+		void add(AgentView agent, String announcedModel) {
+			capacity += Math.max(0, agent.capacity());
+			inFlight += Math.max(0, agent.inFlight());
+			if (model == null) {
+				model = announcedModel;
+			}
+		}
+
+		CapabilityAnswer.Pool pool() {
+			return new CapabilityAnswer.Pool(capability, model, capacity, inFlight);
+		}
 	}
 
 	private static String blankToNull(String text) {

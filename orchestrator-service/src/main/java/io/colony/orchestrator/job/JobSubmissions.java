@@ -8,6 +8,7 @@ import io.colony.contracts.JobInput;
 import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.JobSubmitted;
+import io.colony.contracts.NoAgentPolicy;
 import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TaskAssigned;
@@ -44,6 +45,10 @@ import java.util.stream.IntStream;
  * Accepts a {@link SubmitJob}: the job, its tasks and their messages ({@code JobAccepted} first, then one
  * {@code TaskAssigned} per task) are written in one transaction, so either all of them exist or none does.
  * A job whose minimum cost is already over its budget (or its tenant's) is refused before anything is written.
+ * A job whose agent type no live agent serves is refused too, unless it asks to be held
+ * ({@link NoAgentPolicy#HOLD}): then it is accepted without {@code TaskAssigned}, and {@code HeldJobs} sends
+ * them once an agent serves the type. Its budget is then estimated at its own {@code model} only (the agent
+ * type's model is not known yet).
  *
  * <p>Idempotent: a redelivered command (same job id) and a repeated submission (same tenant and
  * idempotency key, same digest) answer with the job that exists, flagged {@code replayed}, and create
@@ -60,8 +65,8 @@ class JobSubmissions {
 	private static final String INSERT_JOB = """
 			insert into jobs (job_id, tenant, idempotency_key, request_digest, pattern, agent, capability, instruction,
 			                  priority, reduce_strategy, max_attempts, status, total_tasks, accepted_at, deadline, model,
-			                  max_tokens, max_cost_usd)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?, ?, ?, ?)
+			                  max_tokens, max_cost_usd, held_since)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?, ?, ?, ?, ?)
 			on conflict do nothing
 			""";
 
@@ -121,7 +126,11 @@ class JobSubmissions {
 				agentModel = served.model();
 			}
 			case CapabilityAnswer.NoLiveAgent none -> {
-				return Rejections.noLiveAgent(agent);
+				if (valid.spec().whenNoAgent() != NoAgentPolicy.HOLD) {
+					return Rejections.noLiveAgent(agent);
+				}
+				// held: no queue yet; the tasks are dispatched by HeldJobs once an agent serves the type
+				capability = null;
 			}
 			case CapabilityAnswer.Unknown unknown -> {
 				log.warn("registry not available ({}); accepting job {} for agent type '{}' on its own queue, "
@@ -129,7 +138,7 @@ class JobSubmissions {
 				capability = agent;
 			}
 		}
-		if (!Destinations.isValidCapability(capability)) {
+		if (capability != null && !Destinations.isValidCapability(capability)) {
 			return Rejections.invalidCapability(agent, capability);
 		}
 		BudgetDecision.Within budget;
@@ -142,7 +151,9 @@ class JobSubmissions {
 				return Rejections.tenantBudgetExceeded(over.detail());
 			}
 		}
-		agentQueues.ensureQueueFor(capability);
+		if (capability != null) {
+			agentQueues.ensureQueueFor(capability);
+		}
 		return transactions.execute(status -> {
 			Optional<CommandReply> created = create(command, valid, capability, budget);
 			if (created.isPresent()) {
@@ -154,7 +165,11 @@ class JobSubmissions {
 		});
 	}
 
-	/** Empty when another submission won the insert (same job id or same idempotency key). */
+	/**
+	 * Empty when another submission won the insert (same job id or same idempotency key). A {@code null}
+	 * capability holds the job: it and its tasks are stored and {@code JobAccepted} is published, but no
+	 * {@code TaskAssigned} until an agent serves the type.
+	 */
 	private Optional<CommandReply> create(SubmitJob command, SubmissionRules.Valid valid, String capability,
 			BudgetDecision.Within budget) {
 		ScatterGather spec = valid.spec();
@@ -166,7 +181,7 @@ class JobSubmissions {
 				command.requestDigest(), ScatterGather.PATTERN, spec.agent(), capability, spec.instruction(),
 				spec.priority().wireName(), spec.reduce().strategy().wireName(), valid.maxAttempts(),
 				spec.inputs().size(), Timestamp.from(acceptedAt), Timestamp.from(deadline), spec.model(),
-				budget.maxTokens(), budget.maxCostUsd());
+				budget.maxTokens(), budget.maxCostUsd(), capability == null ? Timestamp.from(acceptedAt) : null);
 		if (inserted == 0) {
 			return Optional.empty();
 		}
@@ -189,6 +204,11 @@ class JobSubmissions {
 				new JobAccepted(jobId, tenant, spec.agent(), taskIds.size(), spec.reduce().strategy(), deadline,
 						acceptedAt, limits),
 				messageId(jobId.value(), "accepted"), tenant, null, null));
+		if (capability == null) {
+			log.info("job {} held: no live agent serves agent type '{}' yet", jobId, spec.agent());
+			outbox.appendAll(messages);
+			return Optional.of(new JobSubmitted(jobId, JobStatus.ACCEPTED, false));
+		}
 		TaskBudget taskBudget = TaskAssignments.budget(budget.maxTokens(), budget.maxCostUsd());
 		for (int i = 0; i < taskIds.size(); i++) {
 			TaskId taskId = taskIds.get(i);

@@ -19,7 +19,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads the job view; a job of another tenant does not exist for the caller. */
+/**
+ * Reads the job view; a job of another tenant does not exist for the caller. A held job (no live agent served
+ * its type yet) is {@code ACCEPTED} with a result of 0 items whose reason says what it waits for.
+ */
 @Component
 class JobViews {
 
@@ -33,17 +36,27 @@ class JobViews {
 		return jdbc.query("""
 				select job_id, status, agent, total_tasks, succeeded_tasks, failed_tasks, prompt_tokens,
 				       completion_tokens, llm_calls, tool_calls, cost_usd, result_strategy, result_items, result_reason, accepted_at, deadline,
-				       completed_at
+				       completed_at, held_since, reduce_strategy
 				from jobs where job_id = ? and tenant = ?
 				""", JobViews::view, jobId.value(), tenant.value()).stream().findFirst();
 	}
 
 	private static JobView view(ResultSet rs, int row) throws SQLException {
 		String strategy = rs.getString("result_strategy");
-		JobResult result = strategy == null ? null
-				: new JobResult(ReduceStrategy.fromWireName(strategy), rs.getInt("result_items"),
-						rs.getString("result_reason"));
-		return new JobView(new JobId(rs.getObject("job_id", UUID.class)), JobStatus.valueOf(rs.getString("status")),
+		JobStatus status = JobStatus.valueOf(rs.getString("status"));
+		JobResult result;
+		if (strategy != null) {
+			result = new JobResult(ReduceStrategy.fromWireName(strategy), rs.getInt("result_items"),
+					rs.getString("result_reason"));
+		}
+		else if (rs.getTimestamp("held_since") != null && !status.isTerminal()) {
+			result = new JobResult(ReduceStrategy.fromWireName(rs.getString("reduce_strategy")), 0,
+					heldReason(rs.getString("agent")));
+		}
+		else {
+			result = null;
+		}
+		return new JobView(new JobId(rs.getObject("job_id", UUID.class)), status,
 				rs.getString("agent"),
 				TaskCounts.of(rs.getInt("total_tasks"), rs.getInt("succeeded_tasks"), rs.getInt("failed_tasks")),
 				new Usage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("llm_calls"),
@@ -51,6 +64,11 @@ class JobViews {
 				result,
 				instant(rs.getTimestamp("accepted_at")), instant(rs.getTimestamp("deadline")),
 				instant(rs.getTimestamp("completed_at")));
+	}
+
+	/** Why a held job has no tasks running yet; {@code JobView} has no other place for it than the result's reason. */
+	static String heldReason(String agentType) {
+		return "waiting for an agent serving " + agentType;
 	}
 
 	private static Instant instant(Timestamp timestamp) {

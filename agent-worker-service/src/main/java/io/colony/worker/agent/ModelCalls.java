@@ -1,5 +1,6 @@
 package io.colony.worker.agent;
 
+import io.colony.platform.pricing.TokenEstimate;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -103,19 +104,7 @@ final class ModelCalls {
 	}
 
 	static int words(String text) {
-		if (text == null) {
-			return 0;
-		}
-		int words = 0;
-		boolean inWord = false;
-		for (int i = 0; i < text.length(); i++) {
-			boolean space = Character.isWhitespace(text.charAt(i));
-			if (!space && !inWord) {
-				words++;
-			}
-			inWord = !space;
-		}
-		return words;
+		return TokenEstimate.words(text);
 	}
 
 	private static boolean positive(Integer value) {

@@ -3,6 +3,7 @@ package io.colony.orchestrator.budget;
 import io.colony.contracts.JobInput;
 import io.colony.contracts.ScatterGather;
 import io.colony.platform.pricing.PriceTable;
+import io.colony.platform.pricing.TokenEstimate;
 import io.colony.platform.pricing.Usd;
 
 import java.math.BigDecimal;
@@ -35,21 +36,9 @@ public record MinimumCost(int tasks, long promptTokens, String model, BigDecimal
 				priced ? prices.cost(model, tokens, 0) : null);
 	}
 
-	/** Whitespace-separated words. */
+	/** Whitespace-separated words, as every pre-call estimate counts them. */
 	static long words(String text) {
-		if (text == null) {
-			return 0;
-		}
-		long words = 0;
-		boolean inWord = false;
-		for (int i = 0; i < text.length(); i++) {
-			boolean space = Character.isWhitespace(text.charAt(i));
-			if (!space && !inWord) {
-				words++;
-			}
-			inWord = !space;
-		}
-		return words;
+		return TokenEstimate.words(text);
 	}
 
 	/**

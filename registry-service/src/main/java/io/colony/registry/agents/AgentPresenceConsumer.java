@@ -2,6 +2,8 @@ package io.colony.registry.agents;
 
 import io.colony.contracts.AgentDeparted;
 import io.colony.contracts.AgentHeartbeat;
+import io.colony.contracts.AgentKeyRevoked;
+import io.colony.contracts.AgentKeyRotationRequested;
 import io.colony.contracts.Destinations;
 import io.colony.contracts.RegistryEvent;
 import io.colony.contracts.UnknownRegistryEvent;
@@ -66,6 +68,9 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 			switch (inbound.payload()) {
 				case AgentHeartbeat heartbeat -> recordHeartbeat(heartbeat);
 				case AgentDeparted departed -> recordDeparture(departed);
+				// the registry's own key events; they reach this queue only if someone binds it to them
+				case AgentKeyRevoked revoked -> log.debug("ignoring {}: the registry published it", revoked);
+				case AgentKeyRotationRequested rotation -> log.debug("ignoring {}: the registry published it", rotation);
 				case UnknownRegistryEvent unknown ->
 					log.debug("ignoring registry event {} of unknown type '{}'", inbound.messageId(), unknown.type());
 			}
@@ -98,6 +103,12 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 				if (departed.agentId() == null) {
 					throw new PermanentFailure("AgentDeparted without agentId");
 				}
+			}
+			case AgentKeyRevoked revoked -> {
+				// published by the registry itself: acknowledged and ignored
+			}
+			case AgentKeyRotationRequested rotation -> {
+				// published by the registry itself: acknowledged and ignored
 			}
 			case UnknownRegistryEvent unknown -> {
 				// a newer producer's event: acknowledged and ignored

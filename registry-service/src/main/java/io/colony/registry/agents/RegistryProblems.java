@@ -37,6 +37,15 @@ class RegistryProblems {
 		return problem;
 	}
 
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> consulUnavailable(ConsulUnavailable ex) {
+		log.warn("Consul failed a registry request: {}", ex.getMessage());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"the registry's Consul backend is not answering; retry shortly");
+		problem.setTitle("Registry backend unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+	}
+
 	/** Nothing was changed: the caller may retry the same request. */
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> notPublished(PublishFailed ex) {

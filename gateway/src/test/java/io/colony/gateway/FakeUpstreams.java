@@ -22,8 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Stands in for the query APIs of the orchestrator ({@code /internal/v1/jobs/{id}}), the aggregator
- * ({@code .../results}, {@code /internal/v1/usage}) and the registry ({@code /api/v1/registry/agents}), enforcing the tenant header like
- * the real services do.
+ * ({@code .../results}, {@code /internal/v1/usage}) and the registry ({@code /api/v1/registry/agents}, its key
+ * revocation and rotation), enforcing the tenant header like the real services do.
  */
 final class FakeUpstreams implements AutoCloseable {
 
@@ -85,6 +85,16 @@ final class FakeUpstreams implements AutoCloseable {
 			if (path.equals("/api/v1/registry/agents")) {
 				respond(exchange, 200, codec.encode(new AgentList(List.of())));
 				return;
+			}
+			if (exchange.getRequestMethod().equals("POST") && path.startsWith("/api/v1/registry/agents/")) {
+				if (path.endsWith("/keys/rotate")) {
+					exchange.sendResponseHeaders(202, -1);
+					return;
+				}
+				if (path.endsWith("/revoke")) {
+					respond(exchange, 200, "{\"agentId\":\"a-1\",\"keys\":[]}".getBytes(StandardCharsets.UTF_8));
+					return;
+				}
 			}
 			if (path.startsWith("/internal/v1/jobs/")) {
 				String rest = path.substring("/internal/v1/jobs/".length());

@@ -376,6 +376,31 @@ class GatewayIntegrationTests {
 	}
 
 	@Test
+	void keyOperationsOnTheRegistryNeedTheWriteScopeAndAreForwarded() {
+		String reader = token("acme", "registry:read");
+		web.post().uri("/api/v1/registry/agents/{agent}/keys/{key}/revoke", "a-1", "k-1").headers(bearer(reader))
+			.exchange()
+			.expectStatus().isForbidden()
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:insufficient-scope");
+		web.post().uri("/api/v1/registry/agents/{agent}/keys/rotate", "a-1").headers(bearer(reader))
+			.exchange()
+			.expectStatus().isForbidden();
+		assertThat(upstreams.requests).noneMatch(r -> r.startsWith("POST /api/v1/registry/"));
+
+		String operator = token("acme", "registry:write");
+		web.post().uri("/api/v1/registry/agents/{agent}/keys/{key}/revoke", "a-1", "k-1").headers(bearer(operator))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.agentId").isEqualTo("a-1");
+		web.post().uri("/api/v1/registry/agents/{agent}/keys/rotate", "a-1").headers(bearer(operator))
+			.exchange()
+			.expectStatus().isAccepted();
+		assertThat(upstreams.requests).anyMatch(r -> r.startsWith("POST /api/v1/registry/agents/a-1/keys/k-1/revoke"))
+			.anyMatch(r -> r.startsWith("POST /api/v1/registry/agents/a-1/keys/rotate"));
+	}
+
+	@Test
 	void theTokenEndpointMintsUsableTokens() {
 		Map<?, ?> response = web.post().uri("/oauth2/token")
 			.headers(headers -> headers.setBasicAuth("colony-cli", "colony-local-secret"))
@@ -404,7 +429,7 @@ class GatewayIntegrationTests {
 			.exchange()
 			.expectStatus().isOk()
 			.expectBody(Map.class).returnResult().getResponseBody().get("scope");
-		assertThat(defaults).isEqualTo("jobs:read jobs:write registry:read");
+		assertThat(defaults).isEqualTo("jobs:read jobs:write registry:read registry:write");
 	}
 
 	@Test

@@ -56,6 +56,12 @@ public final class MeshLauncher implements AutoCloseable {
 
 	private final Map<String, Process> processes = new LinkedHashMap<>();
 
+	/** How each service was launched, so that a killed one can be started again the same way. */
+	private final Map<String, Launch> launches = new LinkedHashMap<>();
+
+	private record Launch(Module module, Path jar, int port, List<String> arguments) {
+	}
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(2))
@@ -149,6 +155,34 @@ public final class MeshLauncher implements AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		log.accept("killed " + service + " (pid " + process.pid() + ")");
+	}
+
+	/** The operating system's process id of {@code service} (its latest start). */
+	public long pid(String service) {
+		return process(service).pid();
+	}
+
+	/**
+	 * Starts a service that was killed again, with the same command line (its log is appended to), and returns
+	 * once it reports healthy.
+	 *
+	 * @throws IllegalStateException when the service is still running
+	 * @throws MeshStartFailed when it does not become healthy within the start timeout
+	 */
+	public void restart(String service) {
+		if (process(service).isAlive()) {
+			throw new IllegalStateException(service + " is still running; kill it first");
+		}
+		Launch launch = launches.get(service);
+		launch(service, launch.module(), launch.jar(), launch.port(), launch.arguments(), true);
+		awaitHealthy(service, System.nanoTime() + options.startTimeout().toNanos(), () -> {
+			Process process = process(service);
+			if (!process.isAlive()) {
+				throw new MeshStartFailed(service + " exited with status " + process.exitValue() + " after a restart"
+						+ "\n--- last lines of " + logFile(service) + ":\n" + logTail(service, 40));
+			}
+		});
+		log.accept("restarted " + service + " (pid " + pid(service) + ")");
 	}
 
 	/** The last {@code lines} lines of a service's log. */
@@ -269,6 +303,11 @@ public final class MeshLauncher implements AutoCloseable {
 	}
 
 	private void launch(String service, Module module, Path jar, int port, List<String> serviceArguments) {
+		launch(service, module, jar, port, serviceArguments, false);
+	}
+
+	private void launch(String service, Module module, Path jar, int port, List<String> serviceArguments,
+			boolean appendLog) {
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.add(module == Module.WORKER ? "-Xmx1g" : "-Xmx512m");
@@ -283,7 +322,9 @@ public final class MeshLauncher implements AutoCloseable {
 		Path logFile = logFile(service);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(options.root().toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(logFile.toFile());
+			.redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
+					: ProcessBuilder.Redirect.to(logFile.toFile()));
+		launches.put(service, new Launch(module, jar, port, List.copyOf(serviceArguments)));
 		try {
 			processes.put(service, builder.start());
 		}
@@ -317,9 +358,13 @@ public final class MeshLauncher implements AutoCloseable {
 	}
 
 	private void awaitHealthy(String service, long deadline) {
+		awaitHealthy(service, deadline, this::checkAllAlive);
+	}
+
+	private void awaitHealthy(String service, long deadline, Runnable aliveCheck) {
 		URI health = local(portOf(service)).resolve("/actuator/health");
 		while (true) {
-			checkAllAlive();
+			aliveCheck.run();
 			if (isUp(health)) {
 				log.accept(service + " is up on port " + portOf(service));
 				return;

@@ -40,6 +40,8 @@ class SecurityConfiguration {
 
 	static final String REGISTRY_READ = "SCOPE_registry:read";
 
+	static final String REGISTRY_WRITE = "SCOPE_registry:write";
+
 	@Bean
 	SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ProblemWriter problems, ReactiveJwtDecoder decoder) {
 		ProblemSecurityHandlers handlers = new ProblemSecurityHandlers(problems);
@@ -63,6 +65,8 @@ class SecurityConfiguration {
 				.hasAuthority(JOBS_READ)
 				.pathMatchers(HttpMethod.GET, "/api/v1/registry/**")
 				.hasAuthority(REGISTRY_READ)
+				.pathMatchers(HttpMethod.POST, "/api/v1/registry/**")
+				.hasAuthority(REGISTRY_WRITE)
 				.pathMatchers("/api/**", "/actuator/**")
 				.authenticated()
 				.anyExchange()

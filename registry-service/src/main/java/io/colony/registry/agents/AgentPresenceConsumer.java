@@ -68,12 +68,9 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 			switch (inbound.payload()) {
 				case AgentHeartbeat heartbeat -> recordHeartbeat(heartbeat);
 				case AgentDeparted departed -> recordDeparture(departed);
-				case AgentKeyRevoked revoked -> {
-					// published by this registry itself; nothing to record again
-				}
-				case AgentKeyRotationRequested rotation -> {
-					// for the agent, not the registry
-				}
+				// the registry's own key events; they reach this queue only if someone binds it to them
+				case AgentKeyRevoked revoked -> log.debug("ignoring {}: the registry published it", revoked);
+				case AgentKeyRotationRequested rotation -> log.debug("ignoring {}: the registry published it", rotation);
 				case UnknownRegistryEvent unknown ->
 					log.debug("ignoring registry event {} of unknown type '{}'", inbound.messageId(), unknown.type());
 			}
@@ -102,14 +99,16 @@ class AgentPresenceConsumer implements SmartInitializingSingleton {
 					throw new PermanentFailure(ex.getMessage(), ex);
 				}
 			}
-			case AgentKeyRevoked revoked -> {
-			}
-			case AgentKeyRotationRequested rotation -> {
-			}
 			case AgentDeparted departed -> {
 				if (departed.agentId() == null) {
 					throw new PermanentFailure("AgentDeparted without agentId");
 				}
+			}
+			case AgentKeyRevoked revoked -> {
+				// published by the registry itself: acknowledged and ignored
+			}
+			case AgentKeyRotationRequested rotation -> {
+				// published by the registry itself: acknowledged and ignored
 			}
 			case UnknownRegistryEvent unknown -> {
 				// a newer producer's event: acknowledged and ignored

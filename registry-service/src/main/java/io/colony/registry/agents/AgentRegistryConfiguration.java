@@ -18,6 +18,15 @@ class AgentRegistryConfiguration {
 		return Clock.systemUTC();
 	}
 
+	/** Waits at start for the first snapshot of Consul, so that a fresh registry does not list nobody. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty(name = "colony.registry.backend", havingValue = "consul")
+	AgentRegistry consulAgentRegistry(ConsulProperties properties, MessageCodec codec, Clock registryClock) {
+		ConsulAgentRegistry registry = new ConsulAgentRegistry(properties, codec.mapper(), registryClock);
+		registry.start(properties.requestTimeout());
+		return registry;
+	}
+
 	@Bean
 	@ConditionalOnProperty(name = "colony.registry.backend", havingValue = "embedded", matchIfMissing = true)
 	AgentRegistry embeddedAgentRegistry(JdbcTemplate jdbcTemplate, MessageCodec codec) {

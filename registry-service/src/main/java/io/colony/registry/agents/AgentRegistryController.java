@@ -3,9 +3,6 @@ package io.colony.registry.agents;
 import io.colony.contracts.AgentId;
 import io.colony.contracts.AgentList;
 import io.colony.contracts.AgentView;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,27 +36,7 @@ class AgentRegistryController {
 
 	@GetMapping("/{agentId}")
 	AgentView liveAgent(@PathVariable String agentId) {
-		AgentId id;
-		try {
-			id = AgentId.of(agentId);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidAgentQuery(ex.getMessage());
-		}
+		AgentId id = InvalidAgentQuery.agentId(agentId);
 		return registry.live(id, clock.instant()).orElseThrow(() -> new AgentNotFound(id));
-	}
-
-	@ExceptionHandler
-	ProblemDetail invalidQuery(InvalidAgentQuery ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
-		problem.setTitle("Invalid registry query");
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail notFound(AgentNotFound ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
-		problem.setTitle("Agent not found");
-		return problem;
 	}
 }

@@ -2,6 +2,7 @@ package io.colony.registry.agents;
 
 import io.colony.contracts.AgentHeartbeat;
 import io.colony.contracts.AgentId;
+import io.colony.contracts.AgentKey;
 import io.colony.contracts.AgentTypeDescriptor;
 import io.colony.contracts.AgentView;
 import org.springframework.jdbc.core.RowMapper;
@@ -14,13 +15,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The registry in its own PostgreSQL schema (table {@code agents}). Several registry instances may share
+ * The registry in its own PostgreSQL schema (tables {@code agents} and {@code agent_keys}). Several registry instances may share
  * it: each write is a single statement, and heartbeats of one agent are ordered by the worker's
  * {@code sentAt}, not by arrival. Liveness is {@link AgentLease#isLive}: {@code expires_at > now}.
  */
@@ -56,6 +59,15 @@ final class EmbeddedAgentRegistry implements AgentRegistry {
 			where a.sent_at <= excluded.sent_at
 			""";
 
+	/* first-seen wins: a key already stored keeps its createdAt and, above all, its revokedAt */
+	private static final String INSERT_KEY = """
+			insert into agent_keys (agent_id, key_id, algorithm, public_key, created_at)
+			values (:agentId, :keyId, :algorithm, :publicKey, :createdAt)
+			on conflict (agent_id, key_id) do nothing
+			""";
+
+	private static final String KEY_COLUMNS = "agent_id, key_id, algorithm, public_key, created_at, revoked_at";
+
 	private final JdbcClient jdbc;
 
 	private final JsonMapper json;
@@ -69,6 +81,15 @@ final class EmbeddedAgentRegistry implements AgentRegistry {
 
 	@Override
 	public boolean recordHeartbeat(AgentHeartbeat heartbeat, AgentLease lease) {
+		for (AgentKey key : heartbeat.keys()) {
+			jdbc.sql(INSERT_KEY)
+				.param("agentId", heartbeat.agentId().value())
+				.param("keyId", key.keyId())
+				.param("algorithm", key.algorithm())
+				.param("publicKey", key.publicKey())
+				.param("createdAt", key.createdAt() == null ? null : timestamp(key.createdAt()))
+				.update();
+		}
 		return jdbc.sql(UPSERT)
 			.param("agentId", heartbeat.agentId().value())
 			.param("instance", heartbeat.instance())
@@ -104,19 +125,20 @@ final class EmbeddedAgentRegistry implements AgentRegistry {
 			wanted.put("capability", filter.capability());
 		}
 		if (wanted.isEmpty()) {
-			return jdbc.sql("select " + COLUMNS + " from agents where expires_at > ? order by agent_id collate \"C\"")
+			return withKeys(jdbc
+				.sql("select " + COLUMNS + " from agents where expires_at > ? order by agent_id collate \"C\"")
 				.param(timestamp(now))
 				.query(rows)
-				.list();
+				.list());
 		}
 		// containment of one object with both keys: the same agent type must have the name and the capability
-		return jdbc
+		return withKeys(jdbc
 			.sql("select " + COLUMNS + " from agents where expires_at > ? and agent_types @> cast(? as jsonb)"
 					+ " order by agent_id collate \"C\"")
 			.param(timestamp(now))
 			.param(json.writeValueAsString(List.of(wanted)))
 			.query(rows)
-			.list();
+			.list());
 	}
 
 	@Override
@@ -125,12 +147,62 @@ final class EmbeddedAgentRegistry implements AgentRegistry {
 			.param(agentId.value())
 			.param(timestamp(now))
 			.query(rows)
+			.optional()
+			.map(view -> withKeys(List.of(view)).getFirst());
+	}
+
+	@Override
+	public Optional<AgentKey> key(AgentId agentId, String keyId) {
+		return jdbc.sql("select " + KEY_COLUMNS + " from agent_keys where agent_id = ? and key_id = ?")
+			.param(agentId.value())
+			.param(keyId)
+			.query((rs, row) -> agentKey(rs))
 			.optional();
+	}
+
+	@Override
+	public boolean revokeKey(AgentId agentId, String keyId, Instant revokedAt) {
+		return jdbc.sql("update agent_keys set revoked_at = ? where agent_id = ? and key_id = ? and revoked_at is null")
+			.param(timestamp(revokedAt))
+			.param(agentId.value())
+			.param(keyId)
+			.update() == 1;
 	}
 
 	@Override
 	public int removeExpired(Instant now) {
 		return jdbc.sql("delete from agents where expires_at <= ?").param(timestamp(now)).update();
+	}
+
+	/** The views with their keys, oldest first (by createdAt, then key id), read in one query. */
+	private List<AgentView> withKeys(List<AgentView> views) {
+		if (views.isEmpty()) {
+			return views;
+		}
+		Map<String, List<AgentKey>> keys = jdbc
+			.sql("select " + KEY_COLUMNS + " from agent_keys where agent_id = any(?)"
+					+ " order by created_at nulls first, key_id collate \"C\"")
+			.param(views.stream().map(view -> view.agentId().value()).toArray(String[]::new))
+			.query((rs, row) -> Map.entry(rs.getString("agent_id"), agentKey(rs)))
+			.list()
+			.stream()
+			.collect(Collectors.groupingBy(Map.Entry::getKey,
+					Collectors.mapping(Map.Entry::getValue, Collectors.toCollection(ArrayList::new))));
+		return views.stream()
+			.map(view -> new AgentView(view.agentId(), view.instance(), view.agentTypes(), view.capacity(),
+					view.inFlight(), view.version(), view.registeredAt(), view.lastSeen(), view.expiresAt(),
+					keys.getOrDefault(view.agentId().value(), List.of())))
+			.toList();
+	}
+
+	private static AgentKey agentKey(ResultSet rs) throws SQLException {
+		return new AgentKey(rs.getString("key_id"), rs.getString("algorithm"), rs.getString("public_key"),
+				nullableInstant(rs, "created_at"), nullableInstant(rs, "revoked_at"));
+	}
+
+	private static Instant nullableInstant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+		return value == null ? null : value.toInstant();
 	}
 
 	private AgentView agentView(ResultSet rs, int row) throws SQLException {

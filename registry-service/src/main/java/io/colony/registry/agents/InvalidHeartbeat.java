@@ -1,6 +1,7 @@
 package io.colony.registry.agents;
 
 import io.colony.contracts.AgentHeartbeat;
+import io.colony.contracts.AgentKey;
 import io.colony.contracts.AgentTypeDescriptor;
 import io.colony.contracts.Destinations;
 
@@ -33,6 +34,17 @@ final class InvalidHeartbeat extends RuntimeException {
 			if (!Destinations.isValidCapability(type.capability())) {
 				throw new InvalidHeartbeat("invalid capability '" + type.capability() + "' of agent type '"
 						+ type.name() + "'" + of + ": use lower-case letters, digits and dashes (1-64 characters)");
+			}
+		}
+		for (AgentKey key : heartbeat.keys()) {
+			if (key == null || key.keyId() == null || !key.keyId().matches("[A-Za-z0-9_-]{1,64}")) {
+				throw new InvalidHeartbeat("key without a valid keyId (1-64 letters, digits, '-' or '_')" + of);
+			}
+			if (key.algorithm() == null || key.algorithm().isBlank() || key.algorithm().length() > 32) {
+				throw new InvalidHeartbeat("key '" + key.keyId() + "' without an algorithm" + of);
+			}
+			if (key.publicKey() == null || key.publicKey().isBlank()) {
+				throw new InvalidHeartbeat("key '" + key.keyId() + "' without a public key" + of);
 			}
 		}
 	}

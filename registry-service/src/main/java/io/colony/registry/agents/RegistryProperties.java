@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * Settings of the agent registry.
  *
- * @param backend where entries are kept; {@code embedded} (PostgreSQL) is the only one so far
+ * @param backend where entries are kept: {@code embedded} (PostgreSQL) or {@code consul} (see
+ * {@link ConsulProperties})
  * @param minTtl the shortest time an entry lives after a heartbeat, whatever the heartbeat asks for
  * @param maxTtl the longest time an entry lives after a heartbeat, whatever the heartbeat asks for
  * @param sweepInterval how often expired entries are deleted (they are never listed once expired)
@@ -18,7 +19,7 @@ record RegistryProperties(@DefaultValue("embedded") Backend backend, @DefaultVal
 		@DefaultValue("PT5M") Duration maxTtl, @DefaultValue("PT5S") Duration sweepInterval) {
 
 	enum Backend {
-		EMBEDDED
+		EMBEDDED, CONSUL
 	}
 
 	RegistryProperties {

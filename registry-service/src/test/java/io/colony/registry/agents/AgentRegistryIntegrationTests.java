@@ -3,11 +3,16 @@ package io.colony.registry.agents;
 import io.colony.contracts.AgentDeparted;
 import io.colony.contracts.AgentHeartbeat;
 import io.colony.contracts.AgentId;
+import io.colony.contracts.AgentKey;
+import io.colony.contracts.AgentKeyRevoked;
+import io.colony.contracts.AgentKeyRotationRequested;
 import io.colony.contracts.AgentList;
 import io.colony.contracts.AgentTypeDescriptor;
 import io.colony.contracts.AgentView;
 import io.colony.contracts.Destinations;
+import io.colony.contracts.RegistryEvent;
 import io.colony.platform.messaging.Headers;
+import io.colony.platform.messaging.MessageCodec;
 import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.platform.testing.Await;
@@ -15,16 +20,24 @@ import io.colony.platform.testing.ColonyTestEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.yaml.snakeyaml.Yaml;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +46,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +88,16 @@ class AgentRegistryIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	AmqpAdmin amqpAdmin;
+
+	@Autowired
+	MessageCodec codec;
+
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	RequestMappingHandlerMapping mappings;
 
 	RestClient http;
 
@@ -235,6 +261,159 @@ class AgentRegistryIntegrationTests {
 		assertThat(reasons).as("the unknown event, published first, was acked, not dead-lettered")
 			.doesNotContainKey(unknown);
 		assertThat(ids(list(""))).doesNotContain(AgentId.of("c-" + run), AgentId.of("n-" + run));
+	}
+
+	@Test
+	void keysAreListedWithTheFirstAnnouncementsCreatedAtAndKeptAfterExpiry() {
+		AgentId id = AgentId.of("keyed-" + run);
+		AgentKey first = key("k1-" + run, Instant.parse("2026-01-01T00:00:00Z"));
+		AgentKey second = key("k2-" + run, Instant.parse("2026-01-02T00:00:00Z"));
+		Instant sent = Instant.now();
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, sent, List.of(first)));
+		assertThat(awaitListed(id).keys()).containsExactly(first);
+
+		AgentKey firstAgainLater = new AgentKey(first.keyId(), first.algorithm(), first.publicKey(),
+				Instant.parse("2026-03-01T00:00:00Z"), null);
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, sent.plusSeconds(1),
+				List.of(firstAgainLater, second)));
+		AgentView both = Await.untilValue(WAIT, "second key of " + id + " listed", () -> find(id).orElseThrow(),
+				view -> view.keys().size() == 2);
+		assertThat(both.keys()).as("oldest first; a repeated key keeps its first createdAt")
+			.containsExactly(first, second);
+
+		publish(new AgentDeparted(id, sent.plusSeconds(2)));
+		Await.until(WAIT, "departed agent " + id + " deleted", () -> storedRows(id) == 0);
+		assertThat(jdbc.queryForObject("select count(*) from agent_keys where agent_id = ?", Integer.class, id.value()))
+			.as("keys outlive the entry")
+			.isEqualTo(2);
+	}
+
+	@Test
+	void revokingAKeyPublishesOnceAndSurvivesTheAgentsRestart() {
+		Queue events = listenToKeyEvents();
+		AgentId id = AgentId.of("revoked-" + run);
+		AgentKey key = key("k-" + run, Instant.parse("2026-01-01T00:00:00Z"));
+		Instant sent = Instant.now();
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, sent, List.of(key)));
+		awaitListed(id);
+
+		ResponseEntity<AgentView> revoked = revoke(id, key.keyId());
+
+		assertThat(revoked.getStatusCode().value()).isEqualTo(200);
+		AgentKey revokedKey = revoked.getBody().keys().getFirst();
+		assertThat(revokedKey.keyId()).isEqualTo(key.keyId());
+		assertThat(revokedKey.revokedAt()).isNotNull();
+		AgentKeyRevoked event = (AgentKeyRevoked) receive(events);
+		assertThat(event).isEqualTo(new AgentKeyRevoked(id, key.keyId(), revokedKey.revokedAt()));
+
+		ResponseEntity<AgentView> again = revoke(id, key.keyId());
+		assertThat(again.getStatusCode().value()).as("revoking twice is idempotent").isEqualTo(200);
+		assertThat(again.getBody().keys().getFirst().revokedAt()).isEqualTo(revokedKey.revokedAt());
+
+		publish(new AgentDeparted(id, sent.plusSeconds(1)));
+		Await.until(WAIT, "departed agent " + id + " deleted", () -> storedRows(id) == 0);
+		publish(new AgentHeartbeat(id, "h2", List.of(), 1, 0, "1", LONG_TTL, sent.plusSeconds(2), List.of(key)));
+		AgentView back = Await.untilValue(WAIT, "agent " + id + " back", () -> find(id),
+				view -> view.filter(v -> "h2".equals(v.instance())).isPresent()).orElseThrow();
+		assertThat(back.keys()).as("the same key announced again stays revoked")
+			.containsExactly(revokedKey);
+		assertThat(rabbit.receive(events.getName(), 300)).as("no second AgentKeyRevoked").isNull();
+	}
+
+	@Test
+	void revokingAnUnknownKeyOrAgentIsANotFoundProblem() {
+		AgentId id = AgentId.of("unknown-key-" + run);
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, Instant.now(),
+				List.of(key("k-" + run, Instant.now()))));
+		awaitListed(id);
+
+		ResponseEntity<String> unknownKey = http.post()
+			.uri("/{id}/keys/{key}/revoke", id.value(), "nope")
+			.retrieve()
+			.toEntity(String.class);
+		ResponseEntity<String> unknownAgent = http.post()
+			.uri("/{id}/keys/{key}/revoke", "nobody-" + run, "k-" + run)
+			.retrieve()
+			.toEntity(String.class);
+
+		assertThat(unknownKey.getStatusCode().value()).isEqualTo(404);
+		assertThat(unknownKey.getHeaders().getContentType()).hasToString("application/problem+json");
+		assertThat(unknownKey.getBody()).contains("has no key 'nope'");
+		assertThat(unknownAgent.getStatusCode().value()).isEqualTo(404);
+		assertThat(unknownAgent.getBody()).contains("no live agent 'nobody-" + run + "'");
+	}
+
+	@Test
+	void rotationIsPublishedForALiveAgentOnly() {
+		Queue events = listenToKeyEvents();
+		AgentId id = AgentId.of("rotating-" + run);
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, Instant.now()));
+		awaitListed(id);
+
+		ResponseEntity<Void> accepted = http.post().uri("/{id}/keys/rotate", id.value()).retrieve().toBodilessEntity();
+		ResponseEntity<Void> unknown = http.post().uri("/{id}/keys/rotate", "nobody-" + run).retrieve().toBodilessEntity();
+
+		assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+		assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+		assertThat(receive(events)).isInstanceOfSatisfying(AgentKeyRotationRequested.class,
+				rotation -> assertThat(rotation.agentId()).isEqualTo(id));
+		assertThat(rabbit.receive(events.getName(), 300)).as("one request, one event").isNull();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theOpenApiDocumentDescribesEveryEndpoint() {
+		ResponseEntity<String> served = RestClient.create()
+			.get()
+			.uri("http://127.0.0.1:" + port + "/api/v1/registry/openapi.yaml")
+			.retrieve()
+			.toEntity(String.class);
+		assertThat(served.getStatusCode().value()).isEqualTo(200);
+		Map<String, Object> document = new Yaml().load(served.getBody());
+		assertThat(String.valueOf(document.get("openapi"))).startsWith("3.");
+		Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
+
+		Set<String> endpoints = new TreeSet<>();
+		mappings.getHandlerMethods().forEach((info, method) -> {
+			if (method.getBeanType().getPackageName().startsWith("io.colony.registry")) {
+				for (String pattern : info.getPatternValues()) {
+					for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+						endpoints.add(verb.name().toLowerCase() + " " + pattern);
+					}
+				}
+			}
+		});
+		Set<String> described = paths.entrySet()
+			.stream()
+			.flatMap(path -> path.getValue().keySet().stream().map(verb -> verb + " " + path.getKey()))
+			.collect(Collectors.toSet());
+		assertThat(endpoints).as("the controllers' endpoints").hasSizeGreaterThanOrEqualTo(4);
+		assertThat(described).containsAll(endpoints);
+	}
+
+	private static AgentKey key(String keyId, Instant createdAt) {
+		return new AgentKey(keyId, AgentKey.ED25519, "MCowBQYDK2VwAyEA" + keyId, createdAt, null);
+	}
+
+	private ResponseEntity<AgentView> revoke(AgentId id, String keyId) {
+		return http.post().uri("/{id}/keys/{key}/revoke", id.value(), keyId).retrieve().toEntity(AgentView.class);
+	}
+
+	/** A private queue bound to the registry's key events, as a verifier would bind one. */
+	private Queue listenToKeyEvents() {
+		// not auto-delete: receive() consumes and cancels, which would delete it; the vhost goes after the tests
+		Queue queue = new Queue("key-events-" + UUID.randomUUID(), false, false, false);
+		amqpAdmin.declareQueue(queue);
+		TopicExchange exchange = new TopicExchange(Destinations.REGISTRY);
+		amqpAdmin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(Destinations.AGENT_KEY_REVOKED));
+		amqpAdmin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(Destinations.AGENT_KEY_ROTATION));
+		return queue;
+	}
+
+	private RegistryEvent receive(Queue queue) {
+		Message message = rabbit.receive(queue.getName(), WAIT.toMillis());
+		assertThat(message).as("an event on " + queue.getName()).isNotNull();
+		return codec.decode(message.getBody(), RegistryEvent.class);
 	}
 
 	private static String dlq() {

@@ -2,6 +2,7 @@ package io.colony.registry.agents;
 
 import io.colony.contracts.AgentHeartbeat;
 import io.colony.contracts.AgentId;
+import io.colony.contracts.AgentKey;
 import io.colony.contracts.AgentTypeDescriptor;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,26 @@ class InvalidHeartbeatTests {
 				Duration.ofSeconds(5), null);
 		assertThatThrownBy(() -> InvalidHeartbeat.check(undated)).isInstanceOf(InvalidHeartbeat.class)
 			.hasMessageContaining("sentAt");
+	}
+
+	@Test
+	void keysNeedAnIdAnAlgorithmAndAPublicKey() {
+		Instant sent = Instant.parse("2026-01-01T12:00:00Z");
+		AgentKey good = new AgentKey("0123456789abcdef", AgentKey.ED25519, "MCowBQYDK2VwAyEA", sent, null);
+		assertThatCode(() -> InvalidHeartbeat.check(withKeys(good))).doesNotThrowAnyException();
+		assertThatThrownBy(() -> InvalidHeartbeat.check(withKeys(new AgentKey("a/b", "Ed25519", "x", sent, null))))
+			.isInstanceOf(InvalidHeartbeat.class)
+			.hasMessageContaining("valid keyId");
+		assertThatThrownBy(() -> InvalidHeartbeat.check(withKeys(new AgentKey("k1", " ", "x", sent, null))))
+			.isInstanceOf(InvalidHeartbeat.class)
+			.hasMessageContaining("key 'k1' without an algorithm");
+		assertThatThrownBy(() -> InvalidHeartbeat.check(withKeys(new AgentKey("k1", "Ed25519", null, sent, null))))
+			.isInstanceOf(InvalidHeartbeat.class)
+			.hasMessageContaining("key 'k1' without a public key");
+	}
+
+	private static AgentHeartbeat withKeys(AgentKey key) {
+		return new AgentHeartbeat(AgentId.of("a-1"), "host:1", List.of(SUMMARIZER), 1, 0, "1.0", Duration.ofSeconds(30),
+				Instant.parse("2026-01-01T12:00:00Z"), List.of(key));
 	}
 }

@@ -23,7 +23,8 @@ import java.util.Map;
 public record LocalIssuerProperties(Boolean enabled, Path keyFile, String issuer, Map<String, Client> clients,
 		Duration defaultTtl, Duration maxTtl) {
 
-	public static final List<String> DEFAULT_SCOPES = List.of("jobs:read", "jobs:write", "registry:read");
+	public static final List<String> DEFAULT_SCOPES = List.of("jobs:read", "jobs:write", "registry:read",
+			"registry:write");
 
 	public static final String DEFAULT_TENANT = "demo";
 

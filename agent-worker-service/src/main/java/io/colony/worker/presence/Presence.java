@@ -10,6 +10,7 @@ import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
 import io.colony.worker.agent.Models;
 import io.colony.worker.catalog.ServedAgentTypes;
+import io.colony.worker.identity.WorkerKeys;
 import io.colony.worker.task.InFlightTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ class Presence implements SmartLifecycle {
 
 	private final List<AgentTypeDescriptor> agentTypes;
 
+	private final WorkerKeys keys;
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile Disposable heartbeats;
@@ -57,8 +60,9 @@ class Presence implements SmartLifecycle {
 	private volatile boolean undeliveredReported;
 
 	Presence(MessagePublisher publisher, WorkerIdentity identity, WorkerProperties properties, InFlightTasks inFlight,
-			ServedAgentTypes served, Models models) {
+			ServedAgentTypes served, Models models, WorkerKeys keys) {
 		this.publisher = publisher;
+		this.keys = keys;
 		this.identity = identity;
 		this.properties = properties;
 		this.inFlight = inFlight;
@@ -135,7 +139,7 @@ class Presence implements SmartLifecycle {
 
 	AgentHeartbeat heartbeat() {
 		return new AgentHeartbeat(identity.agentId(), identity.instance(), agentTypes, properties.capacity(),
-				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant());
+				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant(), keys.announced());
 	}
 
 	private Outgoing heartbeatMessage() {

@@ -14,19 +14,32 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * This worker's Ed25519 signing keys: the current one, which signs every result, and the one before it, still
- * announced after a rotation so that results signed just before it verify until an operator revokes that key.
- * Heartbeats announce both ({@link #announced()}); a revoked key is never announced again, and when the current
- * key is revoked a new one takes over at once. Thread-safe: signing reads one immutable snapshot.
+ * This worker's Ed25519 signing keys: the current one and the one before it, still announced after a rotation so
+ * that results signed with it verify until an operator revokes that key. Heartbeats announce both
+ * ({@link #announced()}); a revoked key is never announced again, and when the current key is revoked a new one
+ * replaces it.
+ *
+ * <p>Announce, then sign: a new key signs only once a heartbeat carrying it was delivered, so that the registry
+ * (and every aggregator listening to heartbeats) knows it before the first result signed with it arrives; until
+ * then the previous key signs. The first key of a process signs at once, there being no other. Thread-safe:
+ * signing reads one immutable snapshot.
  */
 public final class WorkerKeys {
 
 	private static final Logger log = LoggerFactory.getLogger(WorkerKeys.class);
 
-	/** @param previous {@code null} before the first rotation and after it was revoked */
-	private record Keys(AgentKeyPair current, AgentKeyPair previous) {
+	/**
+	 * @param previous {@code null} before the first rotation and after it was revoked
+	 * @param currentDelivered whether a delivered heartbeat announced {@code current}
+	 */
+	private record Keys(AgentKeyPair current, AgentKeyPair previous, boolean currentDelivered) {
+
+		AgentKeyPair signing() {
+			return currentDelivered || previous == null ? current : previous;
+		}
 	}
 
 	private final Path keyFile;
@@ -35,17 +48,19 @@ public final class WorkerKeys {
 
 	private volatile Keys keys;
 
+	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+
 	WorkerKeys(Path keyFile, Clock clock) {
 		this.keyFile = keyFile;
 		this.clock = clock;
 		AgentKeyPair first = keyFile == null ? AgentKeys.generate(clock.instant()) : loadOrCreate(keyFile, clock);
-		this.keys = new Keys(first, null);
+		this.keys = new Keys(first, null, false);
 		log.info("signing results with key {}{}", first.keyId(), keyFile == null ? "" : " from " + keyFile);
 	}
 
-	/** The same result, signed with the current key. */
+	/** The same result, signed with the newest key a delivered heartbeat announced (see the class comment). */
 	public <R extends TaskResult> R sign(R result) {
-		return ResultSigning.sign(result, keys.current());
+		return ResultSigning.sign(result, keys.signing());
 	}
 
 	/** The public keys to announce in a heartbeat, the current one first. */
@@ -59,8 +74,28 @@ public final class WorkerKeys {
 		return announced;
 	}
 
+	/** The newest key, which signs once it was announced. */
 	public String currentKeyId() {
 		return keys.current().keyId();
+	}
+
+	/** The key results are signed with now. */
+	public String signingKeyId() {
+		return keys.signing().keyId();
+	}
+
+	/** A heartbeat announcing {@code delivered} reached the broker: the newest key among them may sign now. */
+	public synchronized void heartbeatDelivered(List<AgentKey> delivered) {
+		Keys now = keys;
+		if (!now.currentDelivered()
+				&& delivered.stream().anyMatch(key -> key.keyId().equals(now.current().keyId()))) {
+			keys = new Keys(now.current(), now.previous(), true);
+		}
+	}
+
+	/** Runs {@code listener} whenever the announced keys change, e.g. to send a heartbeat at once. */
+	public void onChange(Runnable listener) {
+		changeListeners.add(listener);
 	}
 
 	/** Makes a new key that signs from now on; the current one becomes the previous, still announced. */
@@ -68,9 +103,10 @@ public final class WorkerKeys {
 		AgentKeyPair next = AgentKeys.generate(clock.instant());
 		persist(next);
 		Keys before = keys;
-		keys = new Keys(next, before.current());
-		log.info("rotated signing key: {} signs from now on, {} stays announced until revoked", next.keyId(),
-				before.current().keyId());
+		keys = new Keys(next, before.signing(), false);
+		log.info("rotated signing key: {} signs once announced, {} stays announced until revoked", next.keyId(),
+				before.signing().keyId());
+		changed();
 		return next;
 	}
 
@@ -78,15 +114,21 @@ public final class WorkerKeys {
 	synchronized void revoked(String keyId) {
 		Keys before = keys;
 		if (before.previous() != null && before.previous().keyId().equals(keyId)) {
-			keys = new Keys(before.current(), null);
+			keys = new Keys(before.current(), null, before.currentDelivered());
 			log.info("key {} revoked, no longer announced", keyId);
+			changed();
 		}
 		else if (before.current().keyId().equals(keyId)) {
 			AgentKeyPair next = AgentKeys.generate(clock.instant());
 			persist(next);
-			keys = new Keys(next, before.previous());
-			log.warn("the current signing key {} was revoked; {} signs from now on", keyId, next.keyId());
+			keys = new Keys(next, before.previous(), false);
+			log.warn("the current signing key {} was revoked; {} replaces it", keyId, next.keyId());
+			changed();
 		}
+	}
+
+	private void changed() {
+		changeListeners.forEach(Runnable::run);
 	}
 
 	private void persist(AgentKeyPair key) {

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +54,8 @@ class Presence implements SmartLifecycle {
 
 	private final WorkerKeys keys;
 
+	private final Sinks.Many<Long> keyChanges = Sinks.many().multicast().directBestEffort();
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile Disposable heartbeats;
@@ -63,6 +66,7 @@ class Presence implements SmartLifecycle {
 			ServedAgentTypes served, Models models, WorkerKeys keys) {
 		this.publisher = publisher;
 		this.keys = keys;
+		keys.onChange(() -> keyChanges.tryEmitNext(0L));
 		this.identity = identity;
 		this.properties = properties;
 		this.inFlight = inFlight;
@@ -74,15 +78,26 @@ class Presence implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		heartbeats = Flux.interval(Duration.ZERO, properties.heartbeatInterval())
+		// a key change (rotation, revocation) is announced at once rather than at the next tick
+		heartbeats = Flux.merge(Flux.interval(Duration.ZERO, properties.heartbeatInterval()), keyChanges.asFlux())
 			.onBackpressureDrop()
-			.concatMap(tick -> Mono.fromFuture(() -> publisher.publish(heartbeatMessage()))
-				.doOnSuccess(ignored -> undeliveredReported = false)
-				.onErrorResume(error -> {
-					reportUndelivered(error);
-					return Mono.empty();
-				}), 1)
+			.concatMap(tick -> Mono.defer(this::sendHeartbeat), 1)
 			.subscribe();
+	}
+
+	private Mono<AgentHeartbeat> sendHeartbeat() {
+		AgentHeartbeat heartbeat = heartbeat();
+		return Mono.fromFuture(() -> publisher.publish(Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_HEARTBEAT,
+				heartbeat)))
+			.thenReturn(heartbeat)
+			.doOnSuccess(delivered -> {
+				undeliveredReported = false;
+				keys.heartbeatDelivered(delivered.keys());
+			})
+			.onErrorResume(error -> {
+				reportUndelivered(error);
+				return Mono.empty();
+			});
 	}
 
 	@Override
@@ -140,10 +155,6 @@ class Presence implements SmartLifecycle {
 	AgentHeartbeat heartbeat() {
 		return new AgentHeartbeat(identity.agentId(), identity.instance(), agentTypes, properties.capacity(),
 				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant(), keys.announced());
-	}
-
-	private Outgoing heartbeatMessage() {
-		return Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_HEARTBEAT, heartbeat());
 	}
 
 	private void reportUndelivered(Throwable error) {

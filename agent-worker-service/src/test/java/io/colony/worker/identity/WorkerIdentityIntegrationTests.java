@@ -110,13 +110,14 @@ class WorkerIdentityIntegrationTests {
 		publishRegistryEvent(Destinations.AGENT_KEY_ROTATION,
 				new AgentKeyRotationRequested(AgentId.of("someone-else"), Instant.now()));
 		publishRegistryEvent(Destinations.AGENT_KEY_ROTATION, new AgentKeyRotationRequested(ME, Instant.now()));
-		Await.until(WAIT, "a new signing key", () -> !keys.currentKeyId().equals(before));
-		Instant rotatedAt = Instant.now();
+		Await.until(WAIT, "a new key", () -> !keys.currentKeyId().equals(before));
+		String rotated = keys.currentKeyId();
+		// announced, then used: it signs once a heartbeat carrying it was delivered
+		AgentHeartbeat next = heartbeatAfter(Instant.EPOCH, beat -> hasKey(beat, rotated));
+		Await.until(WAIT, "the new key signing", () -> keys.signingKeyId().equals(rotated));
 
 		TaskCompleted second = resultOf(runTask());
-		String rotated = second.signature().keyId();
-		assertThat(rotated).isNotEqualTo(first.signature().keyId());
-		AgentHeartbeat next = heartbeatAfter(rotatedAt, beat -> hasKey(beat, rotated));
+		assertThat(second.signature().keyId()).isEqualTo(rotated).isNotEqualTo(first.signature().keyId());
 		assertThat(next.keys()).extracting(AgentKey::keyId).containsExactly(rotated, first.signature().keyId());
 		assertThat(ResultSigning.verify(second, next.keys().getFirst())).isTrue();
 		assertThat(ResultSigning.verify(second, announced)).isFalse();

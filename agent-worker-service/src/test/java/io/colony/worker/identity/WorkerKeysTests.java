@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,10 +33,19 @@ class WorkerKeysTests {
 		TaskCompleted signed = keys.sign(result());
 		assertThat(ResultSigning.verify(signed, keys.announced().getFirst())).isTrue();
 
+		keys.heartbeatDelivered(keys.announced());
+		List<String> changes = new ArrayList<>();
+		keys.onChange(() -> changes.add(keys.currentKeyId()));
+
 		String second = keys.rotate().keyId();
 
 		assertThat(second).isNotEqualTo(first);
+		assertThat(changes).containsExactly(second);
 		assertThat(keys.announced()).extracting(AgentKey::keyId).containsExactly(second, first);
+		assertThat(keys.sign(result()).signature().keyId()).as("not announced yet").isEqualTo(first);
+		keys.heartbeatDelivered(List.of(keys.announced().getLast()));
+		assertThat(keys.signingKeyId()).as("a heartbeat without the new key").isEqualTo(first);
+		keys.heartbeatDelivered(keys.announced());
 		assertThat(keys.sign(result()).signature().keyId()).isEqualTo(second);
 
 		keys.revoked(first);
@@ -48,9 +59,13 @@ class WorkerKeysTests {
 		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC());
 		String first = keys.currentKeyId();
 
+		List<String> changes = new ArrayList<>();
+		keys.onChange(() -> changes.add(keys.currentKeyId()));
+
 		keys.revoked(first);
 
 		assertThat(keys.currentKeyId()).isNotEqualTo(first);
+		assertThat(changes).containsExactly(keys.currentKeyId());
 		assertThat(keys.announced()).extracting(AgentKey::keyId).containsExactly(keys.currentKeyId());
 		assertThat(keys.sign(result()).signature().keyId()).isEqualTo(keys.currentKeyId());
 	}

@@ -4,6 +4,7 @@ import io.colony.contracts.Destinations;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
 import io.colony.worker.WorkerIdentity;
+import io.colony.worker.WorkerProperties;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,8 +19,8 @@ import java.time.Clock;
 class IdentityConfiguration {
 
 	@Bean
-	WorkerKeys workerKeys(WorkerIdentityProperties properties) {
-		return new WorkerKeys(properties.keyFile(), Clock.systemUTC());
+	WorkerKeys workerKeys(WorkerIdentityProperties properties, WorkerProperties worker) {
+		return new WorkerKeys(properties.keyFile(), Clock.systemUTC(), worker.heartbeatInterval());
 	}
 
 	@Bean

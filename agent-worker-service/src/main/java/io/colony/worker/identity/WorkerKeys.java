@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -50,9 +53,13 @@ public final class WorkerKeys {
 
 	private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
-	WorkerKeys(Path keyFile, Clock clock) {
+	private final CompletableFuture<Void> firstDelivery;
+
+	WorkerKeys(Path keyFile, Clock clock, Duration firstAnnouncementWait) {
 		this.keyFile = keyFile;
 		this.clock = clock;
+		this.firstDelivery = new CompletableFuture<Void>().completeOnTimeout(null, firstAnnouncementWait.toMillis(),
+				TimeUnit.MILLISECONDS);
 		AgentKeyPair first = keyFile == null ? AgentKeys.generate(clock.instant()) : loadOrCreate(keyFile, clock);
 		this.keys = new Keys(first, null, false);
 		log.info("signing results with key {}{}", first.keyId(), keyFile == null ? "" : " from " + keyFile);
@@ -79,13 +86,28 @@ public final class WorkerKeys {
 		return keys.current().keyId();
 	}
 
+	/**
+	 * Completes once the first heartbeat of this process was delivered, so that a result published after it is
+	 * signed with a key the registry has heard of; or, when no heartbeat can be delivered (no registry and no
+	 * aggregator bound to heartbeats), at the latest {@code firstAnnouncementWait} after start.
+	 */
+	public CompletableFuture<Void> firstAnnouncement() {
+		return firstDelivery;
+	}
+
 	/** The key results are signed with now. */
 	public String signingKeyId() {
 		return keys.signing().keyId();
 	}
 
 	/** A heartbeat announcing {@code delivered} reached the broker: the newest key among them may sign now. */
-	public synchronized void heartbeatDelivered(List<AgentKey> delivered) {
+	public void heartbeatDelivered(List<AgentKey> delivered) {
+		markDelivered(delivered);
+		// outside the lock: results waiting for the first announcement are signed and published from here
+		firstDelivery.complete(null);
+	}
+
+	private synchronized void markDelivered(List<AgentKey> delivered) {
 		Keys now = keys;
 		if (!now.currentDelivered()
 				&& delivered.stream().anyMatch(key -> key.keyId().equals(now.current().keyId()))) {

@@ -174,14 +174,20 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 				identity.agentId(), reason, retryable, task.isFinalAttempt(), clock.instant());
 	}
 
-	/** Signs {@code result} with this worker's current key (the aggregator records only verified results). */
+	/**
+	 * Signs {@code result} with this worker's key (the aggregator records only verified results), once a heartbeat
+	 * has announced that key.
+	 */
 	private CompletableFuture<Void> publish(TaskResult result, TaskAssigned task, Inbound<?> inbound,
 			String capability) {
-		TaskResult signed = keys.sign(result);
-		return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(signed, capability), signed)
-			.withTenant(task.tenant())
-			.withMessageId(ResultMessageIds.of(result))
-			.causedBy(inbound));
+		return keys.firstAnnouncement().thenCompose(announced -> {
+			TaskResult signed = keys.sign(result);
+			return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(signed, capability),
+					signed)
+				.withTenant(task.tenant())
+				.withMessageId(ResultMessageIds.of(result))
+				.causedBy(inbound));
+		});
 	}
 
 	@Override

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class WorkerKeysTests {
 
 	@Test
 	void signsWithTheCurrentKeyAndAnnouncesCurrentAndPreviousUntilTheOldOneIsRevoked() {
-		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC());
+		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC(), Duration.ZERO);
 		String first = keys.currentKeyId();
 		assertThat(keys.announced()).extracting(AgentKey::keyId).containsExactly(first);
 		TaskCompleted signed = keys.sign(result());
@@ -56,7 +57,7 @@ class WorkerKeysTests {
 
 	@Test
 	void revokingTheCurrentKeyReplacesIt() {
-		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC());
+		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC(), Duration.ZERO);
 		String first = keys.currentKeyId();
 
 		List<String> changes = new ArrayList<>();
@@ -73,14 +74,26 @@ class WorkerKeysTests {
 	@Test
 	void aKeyFileKeepsTheKeyAcrossRestartsAndFollowsRotations() throws Exception {
 		Path file = directory.resolve("identity/worker.pem");
-		WorkerKeys first = new WorkerKeys(file, Clock.systemUTC());
-		WorkerKeys restarted = new WorkerKeys(file, Clock.systemUTC());
+		WorkerKeys first = new WorkerKeys(file, Clock.systemUTC(), Duration.ZERO);
+		WorkerKeys restarted = new WorkerKeys(file, Clock.systemUTC(), Duration.ZERO);
 		assertThat(restarted.currentKeyId()).isEqualTo(first.currentKeyId());
 
 		String rotated = restarted.rotate().keyId();
 
 		assertThat(AgentKeys.load(file).keyId()).isEqualTo(rotated);
-		assertThat(new WorkerKeys(file, Clock.systemUTC()).currentKeyId()).isEqualTo(rotated);
+		assertThat(new WorkerKeys(file, Clock.systemUTC(), Duration.ZERO).currentKeyId()).isEqualTo(rotated);
+	}
+
+	@Test
+	void resultsWaitForTheFirstDeliveredHeartbeatOrAtMostTheGivenTime() {
+		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC(), Duration.ofHours(1));
+		assertThat(keys.firstAnnouncement()).isNotDone();
+
+		keys.heartbeatDelivered(keys.announced());
+
+		assertThat(keys.firstAnnouncement()).isCompleted();
+		WorkerKeys alone = new WorkerKeys(null, Clock.systemUTC(), Duration.ofMillis(1));
+		assertThat(alone.firstAnnouncement()).succeedsWithin(Duration.ofSeconds(10));
 	}
 
 	private static TaskCompleted result() {

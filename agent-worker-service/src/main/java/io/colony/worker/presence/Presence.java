@@ -10,6 +10,7 @@ import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
 import io.colony.worker.agent.Models;
 import io.colony.worker.catalog.ServedAgentTypes;
+import io.colony.worker.identity.WorkerKeys;
 import io.colony.worker.task.InFlightTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +52,10 @@ class Presence implements SmartLifecycle {
 
 	private final List<AgentTypeDescriptor> agentTypes;
 
+	private final WorkerKeys keys;
+
+	private final Sinks.Many<Long> keyChanges = Sinks.many().multicast().directBestEffort();
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile Disposable heartbeats;
@@ -57,8 +63,10 @@ class Presence implements SmartLifecycle {
 	private volatile boolean undeliveredReported;
 
 	Presence(MessagePublisher publisher, WorkerIdentity identity, WorkerProperties properties, InFlightTasks inFlight,
-			ServedAgentTypes served, Models models) {
+			ServedAgentTypes served, Models models, WorkerKeys keys) {
 		this.publisher = publisher;
+		this.keys = keys;
+		keys.onChange(() -> keyChanges.tryEmitNext(0L));
 		this.identity = identity;
 		this.properties = properties;
 		this.inFlight = inFlight;
@@ -70,15 +78,26 @@ class Presence implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		heartbeats = Flux.interval(Duration.ZERO, properties.heartbeatInterval())
+		// a key change (rotation, revocation) is announced at once rather than at the next tick
+		heartbeats = Flux.merge(Flux.interval(Duration.ZERO, properties.heartbeatInterval()), keyChanges.asFlux())
 			.onBackpressureDrop()
-			.concatMap(tick -> Mono.fromFuture(() -> publisher.publish(heartbeatMessage()))
-				.doOnSuccess(ignored -> undeliveredReported = false)
-				.onErrorResume(error -> {
-					reportUndelivered(error);
-					return Mono.empty();
-				}), 1)
+			.concatMap(tick -> Mono.defer(this::sendHeartbeat), 1)
 			.subscribe();
+	}
+
+	private Mono<AgentHeartbeat> sendHeartbeat() {
+		AgentHeartbeat heartbeat = heartbeat();
+		return Mono.fromFuture(() -> publisher.publish(Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_HEARTBEAT,
+				heartbeat)))
+			.thenReturn(heartbeat)
+			.doOnSuccess(delivered -> {
+				undeliveredReported = false;
+				keys.heartbeatDelivered(delivered.keys());
+			})
+			.onErrorResume(error -> {
+				reportUndelivered(error);
+				return Mono.empty();
+			});
 	}
 
 	@Override
@@ -135,11 +154,7 @@ class Presence implements SmartLifecycle {
 
 	AgentHeartbeat heartbeat() {
 		return new AgentHeartbeat(identity.agentId(), identity.instance(), agentTypes, properties.capacity(),
-				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant());
-	}
-
-	private Outgoing heartbeatMessage() {
-		return Outgoing.to(Destinations.REGISTRY, Destinations.AGENT_HEARTBEAT, heartbeat());
+				inFlight.count(), identity.version(), properties.heartbeatTtl(), clock.instant(), keys.announced());
 	}
 
 	private void reportUndelivered(Throwable error) {

@@ -7,6 +7,7 @@ import io.colony.worker.WorkerProperties;
 import io.colony.worker.cancellation.CancelledJobs;
 import io.colony.worker.agent.AgentLoop;
 import io.colony.worker.catalog.ServedAgentTypes;
+import io.colony.worker.identity.WorkerKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,8 +25,8 @@ class TaskConfiguration {
 	@Bean
 	TaskExecution taskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop,
 			ServedAgentTypes agentTypes, CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity,
-			WorkerProperties properties) {
+			WorkerProperties properties, WorkerKeys keys) {
 		return new TaskExecution(consumers, publisher, loop, agentTypes, cancelledJobs, inFlight, identity, properties,
-				Clock.systemUTC());
+				Clock.systemUTC(), keys);
 	}
 }

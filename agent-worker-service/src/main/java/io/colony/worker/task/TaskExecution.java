@@ -20,6 +20,7 @@ import io.colony.worker.agent.LoopOutcome;
 import io.colony.worker.cancellation.CancelledJobs;
 import io.colony.worker.catalog.AgentType;
 import io.colony.worker.catalog.ServedAgentTypes;
+import io.colony.worker.identity.WorkerKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -65,14 +66,17 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 
 	private final Clock clock;
 
+	private final WorkerKeys keys;
+
 	private volatile boolean running;
 
 	private volatile boolean draining;
 
 	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop, ServedAgentTypes agentTypes,
 			CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties,
-			Clock clock) {
+			Clock clock, WorkerKeys keys) {
 		this.consumers = consumers;
+		this.keys = keys;
 		this.publisher = publisher;
 		this.loop = loop;
 		this.agentTypes = agentTypes;
@@ -170,12 +174,20 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 				identity.agentId(), reason, retryable, task.isFinalAttempt(), clock.instant());
 	}
 
+	/**
+	 * Signs {@code result} with this worker's key (the aggregator records only verified results), once a heartbeat
+	 * has announced that key.
+	 */
 	private CompletableFuture<Void> publish(TaskResult result, TaskAssigned task, Inbound<?> inbound,
 			String capability) {
-		return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(result, capability), result)
-			.withTenant(task.tenant())
-			.withMessageId(ResultMessageIds.of(result))
-			.causedBy(inbound));
+		return keys.firstAnnouncement().thenCompose(announced -> {
+			TaskResult signed = keys.sign(result);
+			return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(signed, capability),
+					signed)
+				.withTenant(task.tenant())
+				.withMessageId(ResultMessageIds.of(result))
+				.causedBy(inbound));
+		});
 	}
 
 	@Override

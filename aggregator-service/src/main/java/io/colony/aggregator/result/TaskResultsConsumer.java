@@ -1,5 +1,6 @@
 package io.colony.aggregator.result;
 
+import io.colony.aggregator.identity.ResultVerifier;
 import io.colony.aggregator.job.JobLedger;
 import io.colony.aggregator.job.JobTally;
 import io.colony.aggregator.job.TallyDelta;
@@ -17,6 +18,8 @@ import io.colony.platform.messaging.ColonyTopology;
 import io.colony.platform.messaging.Inbound;
 import io.colony.platform.messaging.PermanentFailure;
 import io.colony.platform.observability.TraceCarrier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -41,7 +44,9 @@ import java.util.UUID;
  * whose usage reached its budget, is closed with its {@code JobCompleted} in that same transaction. What
  * every new attempt consumed counts, final or not (failed attempts the orchestrator will retry spent tokens
  * too); only final results are stored and counted as finished tasks. Progress is published only after the
- * batch committed.
+ * batch committed. A result whose signature does not verify ({@link ResultVerifier}) is dead-lettered before
+ * anything is recorded; a replayed message (an id the inbox has seen) is dropped and counted as
+ * {@code colony.aggregator.results.replayed}.
  */
 @Component
 class TaskResultsConsumer implements SmartInitializingSingleton {
@@ -50,9 +55,8 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 
 	private static final Logger log = LoggerFactory.getLogger(TaskResultsConsumer.class);
 
-	private record Recorded(List<JobTally> open, List<JobCompleted> completed) {
-
-		static final Recorded NOTHING = new Recorded(List.of(), List.of());
+	/** @param fresh how many of the batch's messages the inbox had not seen */
+	private record Recorded(List<JobTally> open, List<JobCompleted> completed, int fresh) {
 	}
 
 	private final ColonyConsumers consumers;
@@ -73,9 +77,18 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 
 	private final TenantUsageLedger tenantUsage;
 
+	private final ResultVerifier verifier;
+
+	private final Counter replayed;
+
 	TaskResultsConsumer(ColonyConsumers consumers, ResultsProperties properties,
 			PlatformTransactionManager transactionManager, Inbox inbox, TaskResultStore store, JobLedger ledger,
-			ProgressPublisher progress, TraceCarrier traceCarrier, TenantUsageLedger tenantUsage) {
+			ProgressPublisher progress, TraceCarrier traceCarrier, TenantUsageLedger tenantUsage,
+			ResultVerifier verifier, MeterRegistry meters) {
+		this.verifier = verifier;
+		this.replayed = Counter.builder("colony.aggregator.results.replayed")
+			.description("result messages dropped because their message id was recorded before")
+			.register(meters);
 		this.traceCarrier = traceCarrier;
 		this.tenantUsage = tenantUsage;
 		this.consumers = consumers;
@@ -95,7 +108,8 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 
 	/**
 	 * Throws {@link PermanentFailure} for a batch holding a result that can never be recorded; the consumer
-	 * then records the batch message by message and dead-letters only that one.
+	 * then records the batch message by message and dead-letters only that one. The same holds for a result whose
+	 * signature is missing, bad, or made with an unknown or revoked key.
 	 */
 	void recordTaskResults(List<Inbound<TaskResult>> batch) {
 		Map<UUID, TaskResult> byMessageId = new LinkedHashMap<>();
@@ -105,6 +119,10 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 				throw new PermanentFailure(inbound.payload().getClass().getSimpleName() + " " + inbound.messageId()
 						+ " " + invalid);
 			}
+			verifier.rejectionOf(inbound.payload()).ifPresent(rejection -> {
+				throw new PermanentFailure(inbound.payload().getClass().getSimpleName() + " " + inbound.messageId()
+						+ " rejected: " + rejection);
+			});
 			byMessageId.putIfAbsent(inbound.messageId(), inbound.payload());
 		}
 		long start = System.nanoTime();
@@ -112,6 +130,11 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 		// written to the outbox here stays in the job's trace.
 		Recorded recorded = traceCarrier.inChildSpan(batch.getLast().traceHeaders(), "record task results",
 				() -> transactions.execute(status -> record(byMessageId)));
+		int replays = batch.size() - recorded.fresh();
+		if (replays > 0) {
+			replayed.increment(replays);
+			log.info("dropped {} of {} results as replays of messages recorded before", replays, batch.size());
+		}
 		if (log.isDebugEnabled()) {
 			log.debug("recorded a batch of {} results in {} µs", batch.size(), (System.nanoTime() - start) / 1000);
 		}
@@ -142,7 +165,7 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 			byTenant.merge(spent.tenant(), spent.usage(), Usage::plus);
 		}
 		if (deltas.isEmpty()) {
-			return Recorded.NOTHING;
+			return new Recorded(List.of(), List.of(), fresh.size());
 		}
 		List<JobTally> tallies = ledger.addRecorded(deltas.values());
 		tenantUsage.add(byTenant);
@@ -158,6 +181,6 @@ class TaskResultsConsumer implements SmartInitializingSingleton {
 				}
 			});
 		}
-		return new Recorded(open, completed);
+		return new Recorded(open, completed, fresh.size());
 	}
 }

@@ -255,7 +255,8 @@ public final class MeshLauncher implements AutoCloseable {
 		launch(REGISTRY, Module.REGISTRY, jars.get(Module.REGISTRY), options.registryPort(), List.of());
 		launch(ORCHESTRATOR, Module.ORCHESTRATOR, jars.get(Module.ORCHESTRATOR), options.orchestratorPort(),
 				List.of("--colony.orchestrator.registry-url=" + registryUrl()));
-		launch(AGGREGATOR, Module.AGGREGATOR, jars.get(Module.AGGREGATOR), options.aggregatorPort(), List.of());
+		launch(AGGREGATOR, Module.AGGREGATOR, jars.get(Module.AGGREGATOR), options.aggregatorPort(),
+				List.of("--colony.aggregator.registry-url=" + registryUrl()));
 		for (int i = 1; i <= options.workers(); i++) {
 			launch(worker(i), Module.WORKER, jars.get(Module.WORKER), options.workerPort(i), workerArguments());
 		}

@@ -13,10 +13,12 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.security.GeneralSecurityException;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -34,6 +36,9 @@ import java.util.Base64;
  * <p>Thread-safe; every call takes its own {@link Signature}.
  */
 public final class ResultSigning {
+
+	/** SubjectPublicKeyInfo of an Ed25519 key: a 12-byte header, then the 32 key bytes. */
+	private static final int X509_ED25519_LENGTH = 44;
 
 	private static final ObjectWriter CANONICAL = JsonMapper.builder()
 		.enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -56,7 +61,7 @@ public final class ResultSigning {
 
 	/** The same result, signed by {@code key}. */
 	public static <R extends TaskResult> R sign(R result, AgentKeyPair key) {
-		byte[] signature = signatureOf(canonicalEncoding(result), key.keyPair().getPrivate());
+		byte[] signature = signatureOf(canonicalEncoding(result), key.keyPair().getPrivate(), key.keyPair().getPublic());
 		ResultSignature value = new ResultSignature(key.keyId(), Base64.getEncoder().encodeToString(signature));
 		@SuppressWarnings("unchecked")
 		R signed = (R) switch (result) {
@@ -93,16 +98,16 @@ public final class ResultSigning {
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
-		try {
-			Signature verifier = Signature.getInstance(AgentKey.ED25519);
-			verifier.initVerify(key);
-			verifier.update(canonicalEncoding(result));
-			return verifier.verify(value);
-		}
-		catch (GeneralSecurityException ex) {
-			// a malformed signature (wrong length, not a curve point) is a signature that does not verify
+		if (value.length != Ed25519.SIGNATURE_SIZE) {
 			return false;
 		}
+		byte[] publicKey = rawPublicKey(key);
+		if (publicKey == null) {
+			return false;
+		}
+		byte[] message = canonicalEncoding(result);
+		// a malformed signature or key (not a curve point) is a signature that does not verify
+		return Ed25519.verify(value, 0, publicKey, 0, message, 0, message.length);
 	}
 
 	/** The signature a result carries; {@code null} when it has none. */
@@ -122,15 +127,33 @@ public final class ResultSigning {
 		};
 	}
 
-	private static byte[] signatureOf(byte[] message, PrivateKey key) {
-		try {
-			Signature signer = Signature.getInstance(AgentKey.ED25519);
-			signer.initSign(key);
-			signer.update(message);
-			return signer.sign();
+	/**
+	 * RFC 8032 Ed25519 through Bouncy Castle's implementation, which signs and verifies about ten times faster
+	 * than the JDK's provider ({@code bench signing}); the keys stay JDK keys, only their raw bytes are used.
+	 */
+	private static byte[] signatureOf(byte[] message, PrivateKey key, PublicKey publicKey) {
+		if (!(key instanceof EdECPrivateKey edec) || edec.getBytes().isEmpty()) {
+			throw new IllegalStateException("not an Ed25519 private key with its seed: " + key.getAlgorithm());
 		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("could not sign with Ed25519", ex);
+		byte[] seed = edec.getBytes().get();
+		byte[] raw = rawPublicKey(publicKey);
+		byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+		if (raw == null) {
+			Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
 		}
+		else {
+			Ed25519.sign(seed, 0, raw, 0, message, 0, message.length, signature, 0);
+		}
+		return signature;
+	}
+
+	/** The 32 raw bytes of an Ed25519 public key: the tail of its fixed-size X.509 encoding; {@code null} if not one. */
+	private static byte[] rawPublicKey(PublicKey key) {
+		byte[] encoded = key == null ? null : key.getEncoded();
+		if (encoded == null || encoded.length != X509_ED25519_LENGTH || !AgentKey.ED25519.equals(key.getAlgorithm())
+				&& !"EdDSA".equals(key.getAlgorithm())) {
+			return null;
+		}
+		return Arrays.copyOfRange(encoded, encoded.length - Ed25519.PUBLIC_KEY_SIZE, encoded.length);
 	}
 }

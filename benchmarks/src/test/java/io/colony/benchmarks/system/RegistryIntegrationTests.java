@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.colony.benchmarks.client.ColonyClient;
+import io.colony.benchmarks.client.Documents;
+import io.colony.benchmarks.client.JobWatch;
 import io.colony.benchmarks.mesh.MeshLauncher;
 import io.colony.benchmarks.mesh.MeshOptions;
 import io.colony.contracts.Destinations;
@@ -32,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The registry as clients see it through the gateway, with real worker processes: they join, their heartbeats
  * keep them listed, one killed with SIGKILL drops out when its lease runs out, and comes back when restarted;
- * an operator with scope {@code registry:write} revokes an agent's key.
+ * an operator with scope {@code registry:write} revokes an agent's key, and rotates a worker's key and revokes the
+ * old one while its results keep being accepted.
  */
 class RegistryIntegrationTests {
 
@@ -72,7 +75,8 @@ class RegistryIntegrationTests {
 		JsonNode secondEntry = awaitWorkerListed(second);
 		assertThat(firstEntry.path("agentId").asString()).isNotEqualTo(secondEntry.path("agentId").asString());
 		for (JsonNode entry : List.of(firstEntry, secondEntry)) {
-			assertThat(entry.path("keys").isArray()).as("keys listed in %s", entry).isTrue();
+			assertThat(entry.path("keys")).as("the worker's signing key in %s", entry).hasSize(1);
+			assertThat(entry.path("keys").get(0).path("algorithm").asString()).isEqualTo("Ed25519");
 			assertThat(entry.path("agentTypes").toString()).contains("summarizer");
 			assertThat(Duration.between(instant(entry, "lastSeen"), instant(entry, "expiresAt")))
 				.isEqualTo(HEARTBEAT_TTL);
@@ -92,6 +96,33 @@ class RegistryIntegrationTests {
 		JsonNode back = awaitWorkerListed(first);
 		assertThat(mesh.launcher().pid(first)).isNotEqualTo(killedPid);
 		assertThat(instant(back, "registeredAt")).isAfter(instant(firstEntry, "registeredAt"));
+		assertThat(back.path("keys").get(0).path("keyId").asString()).as("a new process, a new key")
+			.isNotEqualTo(firstEntry.path("keys").get(0).path("keyId").asString());
+	}
+
+	@Test
+	void aRotatedWorkerSignsWithItsNewKeySoResultsStillCountAfterTheOldKeyIsRevoked() {
+		String service = MeshLauncher.worker(2);
+		JsonNode before = awaitWorkerListed(service);
+		String agentId = before.path("agentId").asString();
+		String oldKey = before.path("keys").get(0).path("keyId").asString();
+
+		HttpResponse<String> rotation = post(operator, "/api/v1/registry/agents/" + agentId + "/keys/rotate");
+		assertThat(rotation.statusCode()).as(rotation.body()).isEqualTo(202);
+		JsonNode rotated = Await.untilValue(WAIT, agentId + " announcing a second key", () -> entry(agentId),
+				found -> found.isPresent() && found.get().path("keys").size() == 2).orElseThrow();
+		HttpResponse<String> revoked = post(operator, "/api/v1/registry/agents/" + agentId + "/keys/" + oldKey + "/revoke");
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+		ColonyClient jobs = mesh.client();
+		String jobId = jobs.submitAccepted(jobs.json().writeValueAsString(Documents.scatterGatherJob(jobs.json(), 40)));
+		try (JobWatch watch = JobWatch.open(jobs, jobId, event -> {
+		})) {
+			watch.awaitCompletion(Duration.ofMinutes(1), true);
+		}
+		assertThat(jobs.job(jobId).path("status").asString()).as("every result verified" + mesh.logTails())
+			.isEqualTo("SUCCEEDED");
+		assertThat(rotated.path("keys").toString()).contains(oldKey);
 	}
 
 	@Test
@@ -140,7 +171,7 @@ class RegistryIntegrationTests {
 		}
 	}
 
-	/** A heartbeat with one key, published as a worker publishes it (a worker of this branch announces none). */
+	/** A heartbeat with one key, published as a worker publishes it, for an agent that is not a running worker. */
 	private static void announce(Channel channel, String agentId, String keyId) throws IOException {
 		Map<String, Object> key = new LinkedHashMap<>();
 		key.put("keyId", keyId);

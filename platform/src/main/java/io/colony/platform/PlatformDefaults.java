@@ -41,6 +41,16 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.metrics.tags.service", "${spring.application.name:colony}");
 		defaults.put("management.tracing.sampling.probability", "${COLONY_TRACE_SAMPLING:0.1}");
+		// Spring Cloud Consul discovery: every service registers itself (with an HTTP check on its health) when
+		// COLONY_CONSUL_DISCOVERY=true; off by default so that nothing needs Consul locally.
+		defaults.put("spring.cloud.consul.enabled", "${COLONY_CONSUL_DISCOVERY:false}");
+		defaults.put("spring.cloud.consul.host", "${COLONY_CONSUL_HOST:127.0.0.1}");
+		defaults.put("spring.cloud.consul.port", "${COLONY_CONSUL_PORT:8500}");
+		defaults.put("spring.cloud.consul.discovery.acl-token", "${COLONY_CONSUL_TOKEN:}");
+		defaults.put("spring.cloud.consul.discovery.health-check-path", "/actuator/health");
+		defaults.put("spring.cloud.consul.discovery.instance-id", "${spring.application.name}-${random.uuid}");
+		defaults.put("spring.cloud.consul.discovery.catalog-services-watch.enabled", "false");
+		defaults.put("spring.cloud.consul.config.enabled", "false");
 		String zipkin = environment.getProperty("COLONY_ZIPKIN_URL", environment.getProperty("colony.tracing.zipkin-url"));
 		defaults.put("management.tracing.export.zipkin.enabled", String.valueOf(zipkin != null && !zipkin.isBlank()));
 		defaults.put("management.tracing.export.zipkin.endpoint",

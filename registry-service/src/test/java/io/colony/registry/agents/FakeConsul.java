@@ -100,6 +100,13 @@ final class FakeConsul implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
 	}
 
+	/** The ids of the services registered under {@code name}. */
+	List<String> servicesNamed(String name) {
+		synchronized (lock) {
+			return services.values().stream().filter(service -> service.name().equals(name)).map(Service::id).toList();
+		}
+	}
+
 	/** The registration of a service as Consul's agent holds it, or null. */
 	Map<String, Object> service(String id) {
 		synchronized (lock) {
@@ -125,6 +132,17 @@ final class FakeConsul implements AutoCloseable {
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
+		try {
+			handleOrFail(exchange);
+		}
+		catch (RuntimeException bad) {
+			// as Consul answers a request it cannot parse
+			System.err.println("FakeConsul: " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + ": " + bad);
+			respond(exchange, 400, String.valueOf(bad.getMessage()), -1);
+		}
+	}
+
+	private void handleOrFail(HttpExchange exchange) throws IOException {
 		try (exchange) {
 			String path = exchange.getRequestURI().getRawPath();
 			String rawQuery = exchange.getRequestURI().getRawQuery();
@@ -166,17 +184,21 @@ final class FakeConsul implements AutoCloseable {
 	private void register(JsonNode body) {
 		JsonNode check = body.path("Check");
 		String id = body.path("ID").asString();
-		Duration ttl = goDuration(check.path("TTL").asString());
+		// a check without a TTL (Spring Cloud Consul registers services with an HTTP one) is not run by the
+		// stand-in: passing
+		boolean httpCheck = check.path("TTL").asString("").isEmpty();
+		Duration ttl = httpCheck ? Duration.ofDays(365) : goDuration(check.path("TTL").asString());
 		List<String> tags = new ArrayList<>();
 		body.path("Tags").forEach(tag -> tags.add(tag.asString()));
 		Map<String, String> meta = new LinkedHashMap<>();
 		body.path("Meta").properties().forEach(field -> meta.put(field.getKey(), field.getValue().asString()));
 		String checkId = check.path("CheckID").asString("service:" + id);
-		String status = check.path("Status").asString("critical");
+		String status = httpCheck ? "passing" : check.path("Status").asString("critical");
 		Instant now = Instant.now();
 		synchronized (lock) {
 			services.put(id, new Service(id, body.path("Name").asString(), List.copyOf(tags), Map.copyOf(meta), checkId,
-					ttl, goDuration(check.path("DeregisterCriticalServiceAfter").asString("0s")), status, now.plus(ttl),
+					ttl, goDuration(check.path("DeregisterCriticalServiceAfter").asString("").isEmpty() ? "0s"
+							: check.path("DeregisterCriticalServiceAfter").asString()), status, now.plus(ttl),
 					"critical".equals(status) ? now : null));
 			healthIndex = ++index;
 			lock.notifyAll();

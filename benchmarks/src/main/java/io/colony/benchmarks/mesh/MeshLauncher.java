@@ -252,7 +252,8 @@ public final class MeshLauncher implements AutoCloseable {
 		}
 		Map<Module, Path> jars = copyJars();
 		Runtime.getRuntime().addShutdownHook(killOnExit);
-		launch(REGISTRY, Module.REGISTRY, jars.get(Module.REGISTRY), options.registryPort(), List.of());
+		launch(REGISTRY, Module.REGISTRY, jars.get(Module.REGISTRY), options.registryPort(),
+				List.of("--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + gatewayUrl() + "/oauth2/jwks"));
 		launch(ORCHESTRATOR, Module.ORCHESTRATOR, jars.get(Module.ORCHESTRATOR), options.orchestratorPort(),
 				List.of("--colony.orchestrator.registry-url=" + registryUrl()));
 		launch(AGGREGATOR, Module.AGGREGATOR, jars.get(Module.AGGREGATOR), options.aggregatorPort(),

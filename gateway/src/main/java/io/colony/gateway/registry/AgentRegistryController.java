@@ -3,11 +3,13 @@ package io.colony.gateway.registry;
 import io.colony.gateway.upstream.Upstream;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * The registry's API under the same paths: reads need scope {@code registry:read}, key operations
- * {@code registry:write} (see the security configuration). Path and query values go to the registry as URI
+ * {@code registry:write} (see the security configuration); for those the operator's token goes on to the
+ * registry, which checks the scope again. Path and query values go to the registry as URI
  * variables, so that they are encoded strictly ('&', '+', '=' included) and cannot reach another path.
  */
 @RestController
@@ -58,17 +61,23 @@ class AgentRegistryController {
 
 	/** {@code 200} with the agent's view, the key revoked; revoking a revoked key again changes nothing. */
 	@PostMapping(AGENTS + "/{agentId}/keys/{keyId}/revoke")
-	Mono<ResponseEntity<Flux<DataBuffer>>> revokeKey(@PathVariable String agentId, @PathVariable String keyId) {
+	Mono<ResponseEntity<Flux<DataBuffer>>> revokeKey(@PathVariable String agentId, @PathVariable String keyId,
+			@RequestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
 		return registry.passThrough(registry.client()
 			.post()
 			.uri(AGENTS + "/{agentId}/keys/{keyId}/revoke", agentId, keyId)
+			.header(HttpHeaders.AUTHORIZATION, authorization)
 			.accept(MediaType.APPLICATION_JSON));
 	}
 
 	/** {@code 202}: the agent announces a new key in a later heartbeat. */
 	@PostMapping(AGENTS + "/{agentId}/keys/rotate")
-	Mono<ResponseEntity<Flux<DataBuffer>>> rotateKeys(@PathVariable String agentId) {
-		return registry.passThrough(
-				registry.client().post().uri(AGENTS + "/{agentId}/keys/rotate", agentId).accept(MediaType.APPLICATION_JSON));
+	Mono<ResponseEntity<Flux<DataBuffer>>> rotateKeys(@PathVariable String agentId,
+			@RequestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+		return registry.passThrough(registry.client()
+			.post()
+			.uri(AGENTS + "/{agentId}/keys/rotate", agentId)
+			.header(HttpHeaders.AUTHORIZATION, authorization)
+			.accept(MediaType.APPLICATION_JSON));
 	}
 }

@@ -30,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -67,13 +68,17 @@ class AgentRegistryIntegrationTests {
 
 	static final ColonyTestEnvironment env = ColonyTestEnvironment.create();
 
+	static final TestIssuer issuer = TestIssuer.start();
+
 	@DynamicPropertySource
 	static void colony(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
+		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer::jwksUrl);
 	}
 
 	@AfterAll
 	static void cleanUp() {
+		issuer.close();
 		env.close();
 	}
 
@@ -108,6 +113,7 @@ class AgentRegistryIntegrationTests {
 	void setUp() {
 		http = RestClient.builder()
 			.baseUrl("http://127.0.0.1:" + port + "/api/v1/registry/agents")
+			.defaultHeader("Authorization", issuer.bearer("registry:read registry:write"))
 			.defaultStatusHandler(status -> true, (request, response) -> {
 			})
 			.build();
@@ -318,6 +324,39 @@ class AgentRegistryIntegrationTests {
 		assertThat(back.keys()).as("the same key announced again stays revoked")
 			.containsExactly(revokedKey);
 		assertThat(rabbit.receive(events.getName(), 300)).as("no second AgentKeyRevoked").isNull();
+	}
+
+	@Test
+	void keyOperationsNeedATokenWithScopeRegistryWriteWhileReadsAreOpen() {
+		AgentId id = AgentId.of("guarded-" + run);
+		AgentKey key = key("g-" + run, Instant.now());
+		publish(new AgentHeartbeat(id, "h", List.of(), 1, 0, "1", LONG_TTL, Instant.now(), List.of(key)));
+		awaitListed(id);
+		RestClient anonymous = RestClient.builder()
+			.baseUrl("http://127.0.0.1:" + port + "/api/v1/registry/agents")
+			.defaultStatusHandler(status -> true, (request, response) -> {
+			})
+			.build();
+
+		ResponseEntity<String> noToken = anonymous.post().uri("/{id}/keys/{key}/revoke", id.value(), key.keyId())
+			.retrieve().toEntity(String.class);
+		ResponseEntity<String> readOnly = anonymous.post().uri("/{id}/keys/rotate", id.value())
+			.header("Authorization", issuer.bearer("registry:read"))
+			.retrieve().toEntity(String.class);
+		ResponseEntity<String> forged;
+		try (TestIssuer stranger = TestIssuer.start()) {
+			forged = anonymous.post().uri("/{id}/keys/rotate", id.value())
+				.header("Authorization", stranger.bearer("registry:write"))
+				.retrieve().toEntity(String.class);
+		}
+		ResponseEntity<String> read = anonymous.get().uri("/{id}", id.value()).retrieve().toEntity(String.class);
+
+		assertThat(noToken.getStatusCode().value()).isEqualTo(401);
+		assertThat(noToken.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+		assertThat(readOnly.getStatusCode().value()).isEqualTo(403);
+		assertThat(forged.getStatusCode().value()).as("a token signed by another key").isEqualTo(401);
+		assertThat(read.getStatusCode().value()).isEqualTo(200);
+		assertThat(awaitListed(id).keys()).singleElement().satisfies(k -> assertThat(k.revokedAt()).isNull());
 	}
 
 	@Test

@@ -43,15 +43,19 @@ class ConsulBackendIntegrationTests {
 
 	static final FakeConsul consul = FakeConsul.start();
 
+	static final TestIssuer issuer = TestIssuer.start();
+
 	@DynamicPropertySource
 	static void colony(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
+		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer::jwksUrl);
 		registry.add("colony.registry.backend", () -> "consul");
 		registry.add("colony.registry.consul.url", () -> consul.url().toString());
 	}
 
 	@AfterAll
 	static void cleanUp() {
+		issuer.close();
 		consul.close();
 		env.close();
 	}
@@ -93,6 +97,7 @@ class ConsulBackendIntegrationTests {
 			.with(Destinations.AGENT_KEY_REVOKED));
 		ResponseEntity<AgentView> revoked = http.post()
 			.uri("/{id}/keys/{key}/revoke", id.value(), key.keyId())
+			.header("Authorization", issuer.bearer("registry:write"))
 			.retrieve()
 			.toEntity(AgentView.class);
 

@@ -150,7 +150,9 @@ class AgentRuntimeIntegrationTests {
 		})) {
 			watch.awaitCompletion(WAIT, true);
 		}
-		return client.job(jobId);
+		// the job view follows job.completed through the orchestrator's own consumer, a moment later
+		return Await.untilValue(WAIT, "job " + jobId + " finished in its view", () -> client.job(jobId),
+				JobWatch::isTerminal);
 	}
 
 	private static JsonNode onlyResult(JsonNode job) {

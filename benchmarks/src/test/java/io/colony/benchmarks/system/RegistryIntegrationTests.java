@@ -120,7 +120,9 @@ class RegistryIntegrationTests {
 		})) {
 			watch.awaitCompletion(Duration.ofMinutes(1), true);
 		}
-		assertThat(jobs.job(jobId).path("status").asString()).as("every result verified" + mesh.logTails())
+		JsonNode finished = Await.untilValue(WAIT, "job " + jobId + " finished in its view", () -> jobs.job(jobId),
+				JobWatch::isTerminal);
+		assertThat(finished.path("status").asString()).as("every result verified" + mesh.logTails())
 			.isEqualTo("SUCCEEDED");
 		assertThat(rotated.path("keys").toString()).contains(oldKey);
 	}

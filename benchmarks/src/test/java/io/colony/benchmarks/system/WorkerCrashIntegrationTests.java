@@ -66,7 +66,8 @@ class WorkerCrashIntegrationTests {
 		}
 		assertThat(mesh.launcher().isAlive(MeshLauncher.worker(2))).isTrue();
 
-		JsonNode job = client.job(jobId);
+		JsonNode job = Await.untilValue(Duration.ofSeconds(30), "job " + jobId + " finished in its view",
+				() -> client.job(jobId), JobWatch::isTerminal);
 		assertThat(job.path("status").asString("")).as("job %s%s", job, mesh.logTails()).isEqualTo("SUCCEEDED");
 		List<JsonNode> results = client.allResults(jobId, 1000);
 		ResultAudit audit = ResultAudit.of(IntStream.rangeClosed(1, TASKS).mapToObj(Documents::inputId).toList(), results,

@@ -12,7 +12,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.List;
+import java.util.stream.Stream;
+
 
 /**
  * The agent loop and what it needs. Start-up fails here, naming the agent type, when a served type names a
@@ -26,9 +27,7 @@ class AgentConfiguration {
 
 	@Bean
 	ToolBox toolBox(ObjectProvider<AgentTool> builtIns, McpTools mcp) {
-		List<AgentTool> tools = new java.util.ArrayList<>(builtIns.orderedStream().toList());
-		tools.addAll(mcp.tools());
-		return new ToolBox(tools);
+		return new ToolBox(Stream.concat(builtIns.orderedStream(), mcp.tools().stream()).toList());
 	}
 
 	/** Each LLM step is priced at the platform's price table; unpriced models cost nothing. */
@@ -41,14 +40,7 @@ class AgentConfiguration {
 	AgentLoop agentLoop(AgentCatalog catalog, ServedAgentTypes served, Models models, CallGuard guard, ToolBox tools,
 			LlmProperties llm, ObjectProvider<Pricing> pricing) {
 		catalog.requireResolvable(served.all(), tools.names(), models.providerNames());
-		served.all().forEach(type -> {
-			if (models.resolve(type.model()).isEmpty()) {
-				throw new io.colony.worker.catalog.CatalogException("agent type '" + type.name() + "' uses model '"
-						+ type.model() + "', whose provider is not configured in this worker");
-			}
-		});
-		List<String> names = served.names();
-		log.info("serving agent types {} with tools {}", names, tools.names());
+		log.info("serving agent types {} with tools {}", served.names(), tools.names());
 		return new AgentLoop(models, guard, llm.cache().maxEntries(), llm.cache().ttl(), llm.timeout(), tools,
 				pricing.getIfAvailable(() -> Pricing.FREE));
 	}

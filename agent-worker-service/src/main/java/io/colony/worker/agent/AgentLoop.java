@@ -80,7 +80,7 @@ public final class AgentLoop {
 			return Mono.just(new LoopOutcome.Stopped("model '" + modelName + "' is not in this worker's catalog",
 					false, Usage.NONE, List.of()));
 		}
-		Run run = new Run(task, type, model, tools.toolsFor(type));
+		Run run = new Run(task, type, model, tools.offeredTo(type));
 		return Mono.defer(run::next)
 			.timeout(type.limits().timeout(), Mono.fromSupplier(() -> run.stop(
 					"time limit of " + type.limits().timeout() + " reached before a final answer", true)));
@@ -95,7 +95,7 @@ public final class AgentLoop {
 
 		private final ResolvedModel model;
 
-		private final List<AgentTool> offered;
+		private final ToolBox.Offer offered;
 
 		private final ToolCallingChatOptions options;
 
@@ -112,7 +112,7 @@ public final class AgentLoop {
 
 		private int toolCallNumber;
 
-		Run(TaskAssigned task, AgentType type, ResolvedModel model, List<AgentTool> offered) {
+		Run(TaskAssigned task, AgentType type, ResolvedModel model, ToolBox.Offer offered) {
 			this.task = task;
 			this.type = type;
 			this.model = model;
@@ -128,8 +128,8 @@ public final class AgentLoop {
 			if (model.maxTokens() != null) {
 				builder.maxTokens(model.maxTokens());
 			}
-			if (!offered.isEmpty()) {
-				builder.toolCallbacks(ToolBox.definitions(offered));
+			if (!offered.tools().isEmpty()) {
+				builder.toolCallbacks(offered.definitions());
 			}
 			this.options = builder.build();
 			if (!type.systemPrompt().isBlank()) {
@@ -213,12 +213,11 @@ public final class AgentLoop {
 		}
 
 		private Mono<ToolOutcome> invoke(AssistantMessage.ToolCall call, int stepNumber, int callNumber) {
-			AgentTool tool = offered.stream().filter(t -> t.name().equals(call.name())).findFirst().orElse(null);
+			AgentTool tool = offered.named(call.name());
 			long startedAt = System.nanoTime();
 			if (tool == null) {
 				String error = "unknown tool '" + call.name() + "'"
-						+ (offered.isEmpty() ? ": this agent has no tools"
-								: "; available: " + String.join(", ", offered.stream().map(AgentTool::name).toList()));
+						+ (offered.tools().isEmpty() ? ": this agent has no tools" : "; available: " + offered.names());
 				return Mono.just(toolOutcome(call, stepNumber, startedAt, null, error));
 			}
 			ToolInvocation invocation = new ToolInvocation(task.jobId(), task.taskId(), task.tenant(), task.attempt(),

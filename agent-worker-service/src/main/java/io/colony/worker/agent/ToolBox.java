@@ -25,6 +25,9 @@ public final class ToolBox {
 
 	private final Map<String, AgentTool> tools = new LinkedHashMap<>();
 
+	/** Per agent type name: the catalog is fixed for the process, so this is worked out once, not per task. */
+	private final Map<String, Offer> offers = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public ToolBox(Collection<? extends AgentTool> tools) {
 		for (AgentTool tool : tools) {
 			if (!NAME.matcher(tool.name()).matches()) {
@@ -44,13 +47,28 @@ public final class ToolBox {
 		return tools.get(name);
 	}
 
-	/** The tools {@code type} may call, in catalog order. */
-	List<AgentTool> toolsFor(AgentType type) {
-		return AgentCatalog.toolsOf(type, tools.keySet()).stream().map(tools::get).toList();
+	/** The tools {@code type} may call, in catalog order, with their definitions for the model. */
+	Offer offeredTo(AgentType type) {
+		return offers.computeIfAbsent(type.name(), name -> {
+			List<AgentTool> offered = AgentCatalog.toolsOf(type, tools.keySet()).stream().map(tools::get).toList();
+			return new Offer(offered, offered.stream().<ToolCallback>map(Definition::new).toList());
+		});
 	}
 
-	static List<ToolCallback> definitions(List<AgentTool> tools) {
-		return tools.stream().<ToolCallback>map(Definition::new).toList();
+	/**
+	 * What one agent type's loop may call.
+	 *
+	 * @param definitions the same tools as Spring AI tool callbacks, for the prompt's options
+	 */
+	record Offer(List<AgentTool> tools, List<ToolCallback> definitions) {
+
+		AgentTool named(String name) {
+			return tools.stream().filter(tool -> tool.name().equals(name)).findFirst().orElse(null);
+		}
+
+		String names() {
+			return String.join(", ", tools.stream().map(AgentTool::name).toList());
+		}
 	}
 
 	/** A tool's definition for the model; calling it here is a bug, since the loop executes tools. */

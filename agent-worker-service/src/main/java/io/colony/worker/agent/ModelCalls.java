@@ -83,29 +83,26 @@ final class ModelCalls {
 		String output = text.toString();
 		if (promptTokens == 0 && completionTokens == 0) {
 			promptTokens = estimateTokens(prompt);
-			completionTokens = words(output);
+			completionTokens = TokenEstimate.words(output);
 		}
 		AssistantMessage message = AssistantMessage.builder().content(output).toolCalls(toolCalls).build();
 		return new ModelReply(message, promptTokens, completionTokens, false);
 	}
 
-	/** Words as a stand-in for tokens: cheap, and close enough to bound a budget before the call. */
+	/** Words as a stand-in for tokens ({@link TokenEstimate}): cheap, and close enough to bound a budget before the call. */
 	static long estimateTokens(Prompt prompt) {
 		long tokens = 0;
 		for (Message message : prompt.getInstructions()) {
-			tokens += words(message.getText());
+			tokens += TokenEstimate.words(message.getText());
 			if (message instanceof org.springframework.ai.chat.messages.ToolResponseMessage tools) {
 				for (var response : tools.getResponses()) {
-					tokens += words(response.responseData());
+					tokens += TokenEstimate.words(response.responseData());
 				}
 			}
 		}
 		return tokens;
 	}
 
-	static int words(String text) {
-		return TokenEstimate.words(text);
-	}
 
 	private static boolean positive(Integer value) {
 		return value != null && value > 0;

@@ -1,5 +1,6 @@
 package io.colony.worker.llm;
 
+import io.colony.platform.pricing.TokenEstimate;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.ToolResponseMessage;
@@ -162,9 +163,9 @@ public final class SimulatedChatModel implements ChatModel {
 				: String.join(" ", Arrays.copyOf(words, MAX_WORDS)) + " …";
 	}
 
+	/** The simulated tokenizer: the same word count every pre-call estimate uses. */
 	static int words(String text) {
-		String stripped = text == null ? "" : text.strip();
-		return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
+		return TokenEstimate.words(text);
 	}
 
 	private static String textOf(Message message) {

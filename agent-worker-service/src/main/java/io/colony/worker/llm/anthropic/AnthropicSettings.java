@@ -1,8 +1,8 @@
 package io.colony.worker.llm.anthropic;
 
+import io.colony.worker.llm.http.BaseUrls;
 import org.springframework.util.unit.DataSize;
 
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -21,14 +21,14 @@ public record AnthropicSettings(String baseUrl, String apiKey, String model, Int
 		DataSize maxResponseSize, Integer maxConnections) {
 
 	public AnthropicSettings {
-		baseUrl = baseUrl == null || baseUrl.isBlank() ? "https://api.anthropic.com" : stripTrailingSlash(baseUrl.strip());
+		baseUrl = baseUrl == null || baseUrl.isBlank() ? "https://api.anthropic.com" : BaseUrls.normalize(baseUrl);
 		apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
 		model = model == null || model.isBlank() ? "claude-haiku-4-5" : model.strip();
 		maxTokens = maxTokens == null ? 1024 : maxTokens;
 		timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
 		maxResponseSize = maxResponseSize == null ? DataSize.ofMegabytes(2) : maxResponseSize;
 		maxConnections = maxConnections == null ? 1024 : maxConnections;
-		if (!isHttpUrl(baseUrl)) {
+		if (!BaseUrls.isHttp(baseUrl)) {
 			throw new IllegalArgumentException("colony.worker.llm.anthropic.base-url must be an http(s) URL, e.g. "
 					+ "https://api.anthropic.com");
 		}
@@ -53,19 +53,5 @@ public record AnthropicSettings(String baseUrl, String apiKey, String model, Int
 		return "AnthropicSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "***") + ", model="
 				+ model + ", maxTokens=" + maxTokens + ", timeout=" + timeout + ", maxResponseSize=" + maxResponseSize
 				+ ", maxConnections=" + maxConnections + "]";
-	}
-
-	private static String stripTrailingSlash(String url) {
-		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-	}
-
-	private static boolean isHttpUrl(String url) {
-		try {
-			URI uri = URI.create(url);
-			return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-		}
-		catch (IllegalArgumentException invalid) {
-			return false;
-		}
 	}
 }

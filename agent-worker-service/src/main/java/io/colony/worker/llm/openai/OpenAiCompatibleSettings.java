@@ -1,8 +1,8 @@
 package io.colony.worker.llm.openai;
 
+import io.colony.worker.llm.http.BaseUrls;
 import org.springframework.util.unit.DataSize;
 
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -21,13 +21,13 @@ public record OpenAiCompatibleSettings(String baseUrl, String apiKey, String mod
 		DataSize maxResponseSize, Integer maxConnections) {
 
 	public OpenAiCompatibleSettings {
-		baseUrl = baseUrl == null || baseUrl.isBlank() ? "https://api.openai.com/v1" : stripTrailingSlash(baseUrl.strip());
+		baseUrl = baseUrl == null || baseUrl.isBlank() ? "https://api.openai.com/v1" : BaseUrls.normalize(baseUrl);
 		apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
 		model = model == null || model.isBlank() ? "gpt-4o-mini" : model.strip();
 		timeout = timeout == null ? Duration.ofSeconds(60) : timeout;
 		maxResponseSize = maxResponseSize == null ? DataSize.ofMegabytes(2) : maxResponseSize;
 		maxConnections = maxConnections == null ? 1024 : maxConnections;
-		if (!isHttpUrl(baseUrl)) {
+		if (!BaseUrls.isHttp(baseUrl)) {
 			throw new IllegalArgumentException("colony.worker.llm.openai.base-url must be an http(s) URL, e.g. "
 					+ "https://api.openai.com/v1");
 		}
@@ -48,19 +48,5 @@ public record OpenAiCompatibleSettings(String baseUrl, String apiKey, String mod
 		return "OpenAiCompatibleSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "***")
 				+ ", model=" + model + ", timeout=" + timeout + ", maxResponseSize=" + maxResponseSize
 				+ ", maxConnections=" + maxConnections + "]";
-	}
-
-	private static String stripTrailingSlash(String url) {
-		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-	}
-
-	private static boolean isHttpUrl(String url) {
-		try {
-			URI uri = URI.create(url);
-			return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-		}
-		catch (IllegalArgumentException invalid) {
-			return false;
-		}
 	}
 }

@@ -25,6 +25,12 @@ public final class PriceTable {
 
 	private final Map<String, ModelPrice> prices;
 
+	/**
+	 * Lookups by the name callers use: every priced LLM step asks, with a handful of distinct names, so each
+	 * name is matched (prefix and version suffix stripped) once.
+	 */
+	private final Map<String, Optional<ModelPrice>> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public PriceTable(PricingProperties properties) {
 		Map<String, ModelPrice> byName = new HashMap<>();
 		properties.models().forEach((model, price) -> byName.put(key(model), price));
@@ -45,6 +51,10 @@ public final class PriceTable {
 		if (model == null || model.isBlank()) {
 			return Optional.empty();
 		}
+		return resolved.computeIfAbsent(model, this::match);
+	}
+
+	private Optional<ModelPrice> match(String model) {
 		String name = key(model);
 		ModelPrice price = prices.get(name);
 		if (price != null) {

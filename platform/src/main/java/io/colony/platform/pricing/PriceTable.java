@@ -23,6 +23,8 @@ public final class PriceTable {
 
 	private static final Pattern VERSION_SUFFIX = Pattern.compile("-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
 
+	private static final int MAX_REMEMBERED = 1024;
+
 	private final Map<String, ModelPrice> prices;
 
 	/**
@@ -51,7 +53,8 @@ public final class PriceTable {
 		if (model == null || model.isBlank()) {
 			return Optional.empty();
 		}
-		return resolved.computeIfAbsent(model, this::match);
+		// names come from jobs too: past a bound, match without remembering, so clients cannot grow the map
+		return resolved.size() < MAX_REMEMBERED ? resolved.computeIfAbsent(model, this::match) : match(model);
 	}
 
 	private Optional<ModelPrice> match(String model) {

@@ -9,9 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = JobProgressed.class, name = "JobProgressed"),
 		@JsonSubTypes.Type(value = JobCompleted.class, name = "JobCompleted"),
 		@JsonSubTypes.Type(value = JobCancelled.class, name = "JobCancelled"),
-		@JsonSubTypes.Type(value = JobDeadlineReached.class, name = "JobDeadlineReached") })
-public sealed interface JobEvent
-		permits JobAccepted, JobProgressed, JobCompleted, JobCancelled, JobDeadlineReached, UnknownJobEvent {
+		@JsonSubTypes.Type(value = JobDeadlineReached.class, name = "JobDeadlineReached"),
+		@JsonSubTypes.Type(value = JobPlanChanged.class, name = "JobPlanChanged") })
+public sealed interface JobEvent permits JobAccepted, JobProgressed, JobCompleted, JobCancelled, JobDeadlineReached,
+		JobPlanChanged, UnknownJobEvent {
 
 	JobId jobId();
 

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** Task priority; maps onto the RabbitMQ message priority of every task of the job. */
+/**
+ * Task priority. High tasks go to their capability's own queue ({@link Destinations#taskRoutingKey(String, Priority)})
+ * and, like every task, wait in the worker's scheduler high first, then normal, then low; the AMQP message priority
+ * is set too, for brokers and queue types that honour it.
+ */
 public enum Priority {
 
 	LOW(1), NORMAL(5), HIGH(9);

@@ -36,4 +36,9 @@ public record ScatterGather(String agent, String instruction, List<JobInput> inp
 	public int taskCount() {
 		return inputs.size();
 	}
+
+	@Override
+	public List<String> agentTypes() {
+		return agent == null ? List.of() : List.of(agent);
+	}
 }

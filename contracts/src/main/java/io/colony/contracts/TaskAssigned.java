@@ -10,10 +10,24 @@ import java.time.Instant;
  * @param model a model tier or model name that overrides the agent type's own (e.g. a cheaper one);
  * {@code null} for the agent type's
  * @param budget how much this task may spend; {@code null} for the agent type's limits alone
+ * @param role what the task is for in its job's pattern; {@code null} reads as {@link TaskRole#WORK}
+ * @param tracked the orchestrator follows this task's outcome (a pipeline, a plan, a concurrency cap): its result
+ * goes out with {@link Destinations#resultRoutingKey(TaskResult, String, boolean)}'s tracked key
  */
 public record TaskAssigned(JobId jobId, TaskId taskId, TenantId tenant, String agentType, String capability,
 		int attempt, int maxAttempts, String instruction, JobInput input, Priority priority, Instant deadline,
-		Instant assignedAt, String model, TaskBudget budget) implements TaskMessage {
+		Instant assignedAt, String model, TaskBudget budget, TaskRole role, boolean tracked) implements TaskMessage {
+
+	public TaskAssigned {
+		role = role == null ? TaskRole.WORK : role;
+	}
+
+	public TaskAssigned(JobId jobId, TaskId taskId, TenantId tenant, String agentType, String capability, int attempt,
+			int maxAttempts, String instruction, JobInput input, Priority priority, Instant deadline,
+			Instant assignedAt, String model, TaskBudget budget) {
+		this(jobId, taskId, tenant, agentType, capability, attempt, maxAttempts, instruction, input, priority,
+				deadline, assignedAt, model, budget, TaskRole.WORK, false);
+	}
 
 	public TaskAssigned(JobId jobId, TaskId taskId, TenantId tenant, String agentType, String capability, int attempt,
 			int maxAttempts, String instruction, JobInput input, Priority priority, Instant deadline,

@@ -9,6 +9,10 @@ import io.colony.platform.messaging.DeadLetters;
 import io.colony.platform.messaging.MessageCodec;
 import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.PublishingChannels;
+import io.colony.platform.metrics.ColonyMetricsProperties;
+import io.colony.platform.metrics.MetricsPoller;
+import io.colony.platform.metrics.QueueDepths;
+import io.colony.platform.observability.LogContextPropagation;
 import io.colony.platform.observability.TraceCarrier;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxProperties;
@@ -42,8 +46,9 @@ import javax.sql.DataSource;
 /**
  * What every Colony service gets by depending on {@code colony-platform}: the exchanges declared,
  * publishing with confirms, consumers with manual acks and dead-lettering, request/reply commands,
- * trace propagation across asynchronous hops, and — when the service has a database — the
- * transactional outbox and the inbox.
+ * trace propagation across asynchronous hops, the depth of the queues it consumes as metrics, the job and
+ * task ids in the MDC across asynchronous hops, and — when the service has a database — the transactional
+ * outbox and the inbox.
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
@@ -51,7 +56,8 @@ import javax.sql.DataSource;
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration" })
-@EnableConfigurationProperties({ ColonyMessagingProperties.class, OutboxProperties.class })
+@EnableConfigurationProperties({ ColonyMessagingProperties.class, OutboxProperties.class,
+		ColonyMetricsProperties.class })
 public class ColonyPlatformAutoConfiguration {
 
 	@Bean
@@ -71,6 +77,29 @@ public class ColonyPlatformAutoConfiguration {
 		Tracer t = tracer.getIfAvailable();
 		Propagator p = propagator.getIfAvailable();
 		return t == null || p == null ? TraceCarrier.noop() : new TraceCarrier(t, p);
+	}
+
+	/**
+	 * Lets Reactor carry the MDC's correlation ids and the current span across asynchronous hops (with
+	 * {@code spring.reactor.context-propagation=auto}, set by {@link PlatformDefaults}).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	LogContextPropagation colonyLogContextPropagation(ObjectProvider<Tracer> tracer) {
+		return LogContextPropagation.register(tracer.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MetricsPoller colonyMetricsPoller() {
+		return new MetricsPoller();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueDepths colonyQueueDepths(AmqpAdmin admin, ObjectProvider<MeterRegistry> meters, MetricsPoller poller,
+			ColonyMetricsProperties properties) {
+		return new QueueDepths(admin, meters.getIfAvailable(SimpleMeterRegistry::new), poller, properties);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -97,9 +126,9 @@ public class ColonyPlatformAutoConfiguration {
 	@ConditionalOnMissingBean
 	ColonyConsumers colonyConsumers(ConnectionFactory connectionFactory, AmqpAdmin admin, MessageCodec codec,
 			DeadLetters deadLetters, TraceCarrier traceCarrier, ObjectProvider<MeterRegistry> meters,
-			ColonyMessagingProperties properties) {
+			QueueDepths queueDepths, ColonyMessagingProperties properties) {
 		return new ColonyConsumers(connectionFactory, admin, codec, deadLetters, traceCarrier,
-				meters.getIfAvailable(SimpleMeterRegistry::new), properties.deliveryLimit());
+				meters.getIfAvailable(SimpleMeterRegistry::new), queueDepths, properties.deliveryLimit());
 	}
 
 	/** Created on first use, so services that never send commands hold no reply consumer. */

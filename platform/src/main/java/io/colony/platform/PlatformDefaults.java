@@ -16,6 +16,12 @@ import java.util.Map;
  *
  * <p>A service that sets {@code colony.database.schema} gets a PostgreSQL data source on that schema and
  * Flyway migrations from {@code db/migration} plus the platform's outbox/inbox tables.
+ *
+ * <p>Logs are JSON (Elastic Common Schema, one object per line, with the MDC's {@code traceId}, {@code spanId},
+ * {@code jobId}, {@code taskId}, {@code tenant} and {@code agent}) unless {@code COLONY_LOG_FORMAT} (or
+ * {@code colony.logging.format}) is {@code text}. JSON is the default because a deployment that forgets the
+ * setting must still ship logs a collector can index; a person reading a terminal asks for text
+ * ({@code ./colony up} does).
  */
 public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 
@@ -37,6 +43,10 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("server.shutdown", "graceful");
 		defaults.put("server.error.include-stacktrace", "never");
 		defaults.put("server.error.include-message", "never");
+		defaults.putAll(logging(environment));
+		// Never log request details (headers such as Authorization, bodies with secrets), whatever a logger's level.
+		defaults.put("spring.mvc.log-request-details", "false");
+		defaults.put("spring.codec.log-request-details", "false");
 		defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.metrics.tags.service", "${spring.application.name:colony}");
@@ -68,6 +78,18 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 			defaults.put("spring.flyway.locations", "classpath:db/migration,classpath:db/platform");
 		}
 		environment.getPropertySources().addLast(new MapPropertySource("colonyPlatformDefaults", defaults));
+	}
+
+	/** The log format settings for {@code COLONY_LOG_FORMAT}: {@code json} (the default) or {@code text}. */
+	static Map<String, Object> logging(ConfigurableEnvironment environment) {
+		String format = environment.getProperty("COLONY_LOG_FORMAT",
+				environment.getProperty("colony.logging.format", "json"));
+		return switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+			case "json" -> Map.of("logging.structured.format.console", "ecs");
+			case "text" -> Map.of();
+			default -> throw new IllegalArgumentException(
+					"COLONY_LOG_FORMAT (colony.logging.format) must be json or text, was '" + format + "'");
+		};
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package io.colony.platform.messaging;
 
 import com.rabbitmq.client.Channel;
+import io.colony.platform.metrics.QueueDepths;
+import io.colony.platform.observability.CorrelationIds;
 import io.colony.platform.observability.TraceCarrier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +47,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a {@link PermanentFailure}, or on its last allowed delivery ({@code colony.messaging.delivery-limit}).
  *
  * <p>The work queue (with its dead-letter queue) is declared before its consumer starts, so a service
- * never depends on another having started first.
+ * never depends on another having started first, and its depth and consumers are exported as metrics
+ * ({@link QueueDepths}).
+ *
+ * <p>A message is handled in a consumer span continuing the publisher's trace, tagged with the job, task,
+ * tenant and agent it concerns ({@link CorrelationIds}), and with those ids in the MDC while the handler runs
+ * on the consumer's thread.
  */
 public final class ColonyConsumers implements SmartLifecycle, ApplicationContextAware {
 
@@ -63,6 +70,8 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 
 	private final MeterRegistry meters;
 
+	private final QueueDepths queueDepths;
+
 	private final int deliveryLimit;
 
 	private final List<AbstractMessageListenerContainer> containers = new CopyOnWriteArrayList<>();
@@ -78,14 +87,17 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 
 	private volatile boolean running;
 
+	/** @param queueDepths where consumed queues are exported; {@code null} for nowhere */
 	public ColonyConsumers(ConnectionFactory connectionFactory, AmqpAdmin admin, MessageCodec codec,
-			DeadLetters deadLetters, TraceCarrier traceCarrier, MeterRegistry meters, int deliveryLimit) {
+			DeadLetters deadLetters, TraceCarrier traceCarrier, MeterRegistry meters, QueueDepths queueDepths,
+			int deliveryLimit) {
 		this.connectionFactory = connectionFactory;
 		this.admin = admin;
 		this.codec = codec;
 		this.deadLetters = deadLetters;
 		this.traceCarrier = traceCarrier;
 		this.meters = meters;
+		this.queueDepths = queueDepths;
 		this.deliveryLimit = deliveryLimit;
 	}
 
@@ -128,6 +140,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	public <T> void consume(ColonyTopology.WorkQueue workQueue, Class<T> type, int prefetch, int consumers,
 			MessageHandler<T> handler) {
 		declare(workQueue);
+		watch(workQueue);
 		consumeOneByOne(workQueue.name(), type, prefetch, consumers, handler);
 	}
 
@@ -138,6 +151,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 	public <T> void consumeBatches(ColonyTopology.WorkQueue workQueue, Class<T> type, int batchSize,
 			Duration batchWait, BatchHandler<T> handler) {
 		declare(workQueue);
+		watch(workQueue);
 		String queue = workQueue.name();
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 		container.setQueueNames(queue);
@@ -153,6 +167,12 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 			}
 		});
 		register(container);
+	}
+
+	private void watch(ColonyTopology.WorkQueue workQueue) {
+		if (queueDepths != null) {
+			queueDepths.watch(workQueue.name());
+		}
 	}
 
 	/**
@@ -212,17 +232,20 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 
 	private <T> void dispatch(Inbound<T> inbound, Channel channel, String queue, MessageHandler<T> handler) {
 		long tag = inbound.message().getMessageProperties().getDeliveryTag();
+		CorrelationIds ids = CorrelationIds.of(inbound.payload(), inbound.tenant().orElse(null));
 		// The handler runs in a span continuing the publisher's trace, so that whatever it publishes or writes
-		// to an outbox synchronously stays in the same trace. This replaces the listener container's
-		// per-message Observation, which costs several times more (timers, scopes, MDC) at thousands per second.
-		CompletionStage<?> outcome = traceCarrier.inChildSpan(inbound.traceHeaders(), "consume " + queue, () -> {
-			try {
-				return handler.handle(inbound);
-			}
-			catch (Exception ex) {
-				return CompletableFuture.failedFuture(ex);
-			}
-		});
+		// to an outbox synchronously stays in the same trace; the span lasts until the handler's stage completes.
+		// This replaces the listener container's per-message Observation, which costs several times more (timers,
+		// scopes, MDC) at thousands per second.
+		CompletionStage<?> outcome = traceCarrier.inConsumerSpan(inbound.traceHeaders(), "consume " + queue,
+				ids.tags(), () -> {
+					try (CorrelationIds.MdcScope ignored = ids.inMdc()) {
+						return handler.handle(inbound);
+					}
+					catch (Exception ex) {
+						return CompletableFuture.failedFuture(ex);
+					}
+				});
 		outcome.whenComplete((ignored, error) -> {
 			if (error == null) {
 				ack(channel, tag, queue);
@@ -244,6 +267,13 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		}
 		if (decoded.isEmpty()) {
 			return;
+		}
+		for (Inbound<T> inbound : decoded) {
+			// A batch mixes jobs, so its handling cannot sit in each job's trace; a short receive span per
+			// message links every one of them to its trace and says when it was taken.
+			traceCarrier.inConsumerSpan(inbound.traceHeaders(), "receive " + queue,
+					CorrelationIds.of(inbound.payload(), inbound.tenant().orElse(null)).tags(),
+					() -> CompletableFuture.completedFuture(null));
 		}
 		try {
 			handler.handle(decoded);

@@ -44,7 +44,10 @@ public final class TopologyDefinitions {
 		List<Map<String, Object>> queues = new ArrayList<>();
 		List<Map<String, Object>> bindings = new ArrayList<>();
 		List<ColonyTopology.WorkQueue> workQueues = new ArrayList<>(ColonyTopology.serviceQueues());
-		ColonyTopology.DEFAULT_CAPABILITIES.forEach(capability -> workQueues.add(ColonyTopology.agentQueue(capability)));
+		ColonyTopology.DEFAULT_CAPABILITIES.forEach(capability -> workQueues.addAll(ColonyTopology.agentQueues(capability)));
+		for (int shard = 0; shard < ColonyTopology.DEFAULT_RESIDENT_SHARDS; shard++) {
+			workQueues.add(ColonyTopology.residentShardQueue(shard));
+		}
 		for (ColonyTopology.WorkQueue workQueue : workQueues) {
 			for (Declarable declarable : ColonyTopology.declarables(workQueue, deliveryLimit).getDeclarables()) {
 				if (declarable instanceof Queue queue) {

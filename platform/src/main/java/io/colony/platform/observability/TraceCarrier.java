@@ -7,6 +7,8 @@ import io.micrometer.tracing.propagation.Propagator;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -63,6 +65,44 @@ public final class TraceCarrier {
 		finally {
 			span.end();
 		}
+	}
+
+	/**
+	 * Handles one consumed message in a consumer span whose parent is the publisher's span ({@code parentHeaders}),
+	 * tagged with {@code tags}. The span is current while {@code work} runs on the calling thread (so that what it
+	 * publishes, writes to an outbox or logs there carries the trace), and ends when the stage {@code work}
+	 * returned completes: for an asynchronous handler (an agent's task) it covers the whole handling, and spans
+	 * started later from {@link Tracer#currentSpan()} captured in {@code work} are its children.
+	 */
+	public CompletionStage<?> inConsumerSpan(Map<String, String> parentHeaders, String name,
+			Map<String, String> tags, Supplier<? extends CompletionStage<?>> work) {
+		if (parentHeaders == null || parentHeaders.isEmpty()) {
+			return work.get();
+		}
+		Span span = propagator.extract(parentHeaders, (carrier, key) -> carrier.get(key))
+			.name(name)
+			.kind(Span.Kind.CONSUMER)
+			.start();
+		tags.forEach(span::tag);
+		CompletionStage<?> outcome;
+		try (Tracer.SpanInScope ignored = tracer.withSpan(span)) {
+			outcome = work.get();
+		}
+		catch (RuntimeException ex) {
+			span.error(ex);
+			span.end();
+			throw ex;
+		}
+		if (outcome == null) {
+			span.end();
+			return CompletableFuture.completedFuture(null);
+		}
+		return outcome.whenComplete((ignored, error) -> {
+			if (error != null) {
+				span.error(error);
+			}
+			span.end();
+		});
 	}
 
 	/**

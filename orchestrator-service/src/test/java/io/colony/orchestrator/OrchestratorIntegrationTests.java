@@ -179,7 +179,8 @@ class OrchestratorIntegrationTests {
 		assertThat(((java.sql.Timestamp) job.get("deadline")).toInstant()).isEqualTo(acceptedAt.plus(Duration.ofHours(1)));
 		assertThat(taskCount(command.jobId())).isEqualTo(3);
 
-		List<Message> messages = receive(Destinations.agentQueue(capability), 3);
+		// a high-priority job's tasks go to the capability's high queue, never behind normal work
+		List<Message> messages = receive(Destinations.highPriorityAgentQueue(capability), 3);
 		List<TaskAssigned> tasks = messages.stream().map(this::taskOf).toList();
 		assertThat(tasks).extracting(task -> task.input().id()).containsExactlyInAnyOrder("in-0", "in-1", "in-2");
 		assertThat(tasks).allSatisfy(task -> {

@@ -1,6 +1,6 @@
 package io.colony.orchestrator.budget;
 
-import io.colony.contracts.ScatterGather;
+import io.colony.contracts.JobSpec;
 import io.colony.contracts.TenantId;
 import io.colony.platform.pricing.PriceTable;
 import io.colony.platform.pricing.Usd;
@@ -36,7 +36,7 @@ public class JobBudgets {
 	}
 
 	/** @param agentModel the model the registry announces for the job's agent type, or {@code null} */
-	public BudgetDecision decide(TenantId tenant, ScatterGather spec, String agentModel) {
+	public BudgetDecision decide(TenantId tenant, JobSpec spec, String agentModel) {
 		String model = spec.model() != null ? spec.model() : agentModel;
 		MinimumCost minimum = MinimumCost.of(spec, model, prices);
 		Long maxTokens = spec.limits().maxTokens();

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes sure the work queue of a capability exists before tasks are published for it, so a task is never
+ * Makes sure the work queues of a capability ({@code agent.<capability>} for low and normal tasks,
+ * {@code agent.<capability>.high} for high ones) exist before tasks are published for it, so a task is never
  * unroutable when no worker of that capability has started yet; the task then waits in the queue. Each
  * capability is declared once per process.
  */
@@ -28,7 +29,7 @@ public class AgentQueues {
 		if (declared.contains(capability)) {
 			return;
 		}
-		consumers.declare(ColonyTopology.agentQueue(capability));
+		ColonyTopology.agentQueues(capability).forEach(consumers::declare);
 		declared.add(capability);
 	}
 }

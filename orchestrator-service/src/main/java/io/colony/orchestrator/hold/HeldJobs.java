@@ -10,6 +10,7 @@ import io.colony.contracts.TenantId;
 import io.colony.orchestrator.capability.AgentQueues;
 import io.colony.orchestrator.capability.CapabilityAnswer;
 import io.colony.orchestrator.capability.CapabilityDirectory;
+import io.colony.orchestrator.flow.TaskGraph;
 import io.colony.orchestrator.job.TaskAssignments;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxMessage;
@@ -63,7 +64,8 @@ class HeldJobs implements SmartLifecycle {
 	private static final String HELD_AGENT_TYPES = "select distinct agent from jobs where " + DISPATCHABLE;
 
 	private static final String CLAIM_HELD = """
-			select job_id, tenant, agent, instruction, priority, max_attempts, deadline, model, max_tokens, max_cost_usd
+			select job_id, tenant, agent, instruction, priority, max_attempts, deadline, model, max_tokens, max_cost_usd,
+			       tracked
 			from jobs where agent = ? and\s""" + DISPATCHABLE + """
 			order by held_since
 			limit ?
@@ -71,7 +73,7 @@ class HeldJobs implements SmartLifecycle {
 			""";
 
 	private record HeldJob(JobId jobId, TenantId tenant, String agent, String instruction, Priority priority,
-			int maxAttempts, Instant deadline, String model, Long maxTokens, BigDecimal maxCostUsd) {
+			int maxAttempts, Instant deadline, String model, Long maxTokens, BigDecimal maxCostUsd, boolean tracked) {
 	}
 
 	private final JdbcTemplate jdbc;
@@ -86,13 +88,16 @@ class HeldJobs implements SmartLifecycle {
 
 	private final HoldProperties properties;
 
+	private final TaskGraph taskGraph;
+
 	private final Clock clock = Clock.systemUTC();
 
 	private volatile ScheduledExecutorService scheduler;
 
 	HeldJobs(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox,
-			CapabilityDirectory capabilities, AgentQueues agentQueues, HoldProperties properties) {
+			CapabilityDirectory capabilities, AgentQueues agentQueues, HoldProperties properties, TaskGraph taskGraph) {
 		this.jdbc = jdbc;
+		this.taskGraph = taskGraph;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.outbox = outbox;
 		this.capabilities = capabilities;
@@ -169,11 +174,17 @@ class HeldJobs implements SmartLifecycle {
 				TenantId.of(rs.getString("tenant")), rs.getString("agent"), rs.getString("instruction"),
 				Priority.fromWireName(rs.getString("priority")), rs.getInt("max_attempts"),
 				rs.getTimestamp("deadline").toInstant(), rs.getString("model"), rs.getObject("max_tokens", Long.class),
-				rs.getBigDecimal("max_cost_usd")), agentType, properties.heldJobBatch());
+				rs.getBigDecimal("max_cost_usd"), rs.getBoolean("tracked")), agentType, properties.heldJobBatch());
 		Instant now = clock.instant();
 		for (HeldJob job : jobs) {
 			jdbc.update("update jobs set capability = ?, held_since = null, updated_at = now() where job_id = ?",
 					capability, job.jobId().value());
+			if (job.tracked()) {
+				// a job with a concurrency cap: only as many tasks as the cap allows, the rest as results come back
+				int dispatched = taskGraph.dispatchReady(job.jobId().value());
+				log.info("held job {} dispatched: {} task(s) to capability '{}'", job.jobId(), dispatched, capability);
+				continue;
+			}
 			List<OutboxMessage> messages = new ArrayList<>();
 			jdbc.query("select task_id, input_id, content, attempt from tasks where job_id = ?", rs -> {
 				TaskAssigned task = new TaskAssigned(job.jobId(), new TaskId(rs.getObject("task_id", UUID.class)),

@@ -5,6 +5,7 @@ import io.colony.contracts.CommandReply;
 import io.colony.contracts.JobCancellationAccepted;
 import io.colony.contracts.JobCancelled;
 import io.colony.contracts.JobStatus;
+import io.colony.orchestrator.flow.TaskGraph;
 import io.colony.platform.outbox.Outbox;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -29,10 +30,14 @@ class JobCancellations {
 
 	private final Outbox outbox;
 
+	private final TaskGraph taskGraph;
+
 	private final Clock clock = Clock.systemUTC();
 
-	JobCancellations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox) {
+	JobCancellations(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox,
+			TaskGraph taskGraph) {
 		this.jdbc = jdbc;
+		this.taskGraph = taskGraph;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.outbox = outbox;
 	}
@@ -61,6 +66,8 @@ class JobCancellations {
 							""", reason, Timestamp.from(now), command.jobId().value());
 					outbox.append(JobCancellationMessages
 						.outboxMessage(new JobCancelled(command.jobId(), command.tenant(), reason, now)));
+					// tasks of a tracked job that have not run yet never will
+					taskGraph.abandonUnstarted(command.jobId().value(), reason);
 					yield new JobCancellationAccepted(command.jobId(), JobStatus.CANCELLED);
 				}
 			};

@@ -1,5 +1,6 @@
 package io.colony.orchestrator.job;
 
+import io.colony.contracts.CommandRejected;
 import io.colony.contracts.CommandReply;
 import io.colony.contracts.Destinations;
 import io.colony.contracts.JobAccepted;
@@ -7,19 +8,28 @@ import io.colony.contracts.JobId;
 import io.colony.contracts.JobInput;
 import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobStatus;
+import io.colony.contracts.JobSpec;
 import io.colony.contracts.JobSubmitted;
 import io.colony.contracts.NoAgentPolicy;
+import io.colony.contracts.Pipeline;
 import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
+import io.colony.contracts.Supervisor;
 import io.colony.contracts.TaskAssigned;
 import io.colony.contracts.TaskBudget;
 import io.colony.contracts.TaskId;
+import io.colony.contracts.TaskRole;
 import io.colony.contracts.TenantId;
 import io.colony.orchestrator.budget.BudgetDecision;
 import io.colony.orchestrator.budget.JobBudgets;
 import io.colony.orchestrator.capability.AgentQueues;
 import io.colony.orchestrator.capability.CapabilityAnswer;
 import io.colony.orchestrator.capability.CapabilityDirectory;
+import io.colony.orchestrator.flow.PlannedTask;
+import io.colony.orchestrator.flow.TaskGraph;
+import io.colony.orchestrator.pipeline.PipelineTasks;
+import io.colony.orchestrator.supervisor.PlanParser;
+import io.colony.orchestrator.supervisor.SupervisorTasks;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxMessage;
 import org.slf4j.Logger;
@@ -30,12 +40,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +57,9 @@ import java.util.stream.IntStream;
 /**
  * Accepts a {@link SubmitJob}: the job, its tasks and their messages ({@code JobAccepted} first, then one
  * {@code TaskAssigned} per task) are written in one transaction, so either all of them exist or none does.
- * A job whose minimum cost is already over its budget (or its tenant's) is refused before anything is written.
+ * A job whose minimum cost is already over its budget (or its tenant's) is refused before anything is written, and
+ * so is one over its tenant's concurrent-job quota ({@link ActiveJobQuota}, decided in that same transaction under a
+ * per-tenant lock, so that it holds across orchestrator instances).
  * A job whose agent type no live agent serves is refused too, unless it asks to be held
  * ({@link NoAgentPolicy#HOLD}): then it is accepted without {@code TaskAssigned}, and {@code HeldJobs} sends
  * them once an agent serves the type. Its budget is then estimated at its own {@code model} only (the agent
@@ -65,13 +80,14 @@ class JobSubmissions {
 	private static final String INSERT_JOB = """
 			insert into jobs (job_id, tenant, idempotency_key, request_digest, pattern, agent, capability, instruction,
 			                  priority, reduce_strategy, max_attempts, status, total_tasks, accepted_at, deadline, model,
-			                  max_tokens, max_cost_usd, held_since)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?, ?, ?, ?, ?)
+			                  max_tokens, max_cost_usd, held_since, tracked, max_concurrency, success_ratio,
+			                  plan_max_subtasks, plan_max_depth, specialists)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			on conflict do nothing
 			""";
 
 	private static final String INSERT_TASK = """
-			insert into tasks (task_id, job_id, input_id, content) values (?, ?, ?, ?)
+			insert into tasks (task_id, job_id, input_id, content, position) values (?, ?, ?, ?, ?)
 			""";
 
 	private record Existing(UUID jobId, String tenant, String requestDigest, JobStatus status) {
@@ -91,11 +107,18 @@ class JobSubmissions {
 
 	private final JobBudgets budgets;
 
+	private final ActiveJobQuota quota;
+
+	private final TaskGraph taskGraph;
+
 	private final Clock clock;
 
 	JobSubmissions(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Outbox outbox,
-			CapabilityDirectory capabilities, AgentQueues agentQueues, JobProperties properties, JobBudgets budgets) {
+			CapabilityDirectory capabilities, AgentQueues agentQueues, JobProperties properties, JobBudgets budgets,
+			ActiveJobQuota quota, TaskGraph taskGraph) {
 		this.jdbc = jdbc;
+		this.taskGraph = taskGraph;
+		this.quota = quota;
 		this.transactions = new TransactionTemplate(transactionManager);
 		this.outbox = outbox;
 		this.capabilities = capabilities;
@@ -117,32 +140,42 @@ class JobSubmissions {
 		if (earlier.isPresent()) {
 			return earlier.get();
 		}
-		String agent = valid.spec().agent();
-		String capability;
+		JobSpec spec = valid.spec();
+		// every agent type the job names must be served (a held scatter-gather job waits for its one type)
+		Map<String, String> capabilityOf = new LinkedHashMap<>();
 		String agentModel = null;
-		switch (capabilities.capabilityOf(agent)) {
-			case CapabilityAnswer.Served served -> {
-				capability = served.capability();
-				agentModel = served.model();
-			}
-			case CapabilityAnswer.NoLiveAgent none -> {
-				if (valid.spec().whenNoAgent() != NoAgentPolicy.HOLD) {
-					return Rejections.noLiveAgent(agent);
+		boolean held = false;
+		for (String agent : spec.agentTypes()) {
+			String capability;
+			switch (capabilities.capabilityOf(agent)) {
+				case CapabilityAnswer.Served served -> {
+					capability = served.capability();
+					if (agent.equals(spec.agent())) {
+						agentModel = served.model();
+					}
 				}
-				// held: no queue yet; the tasks are dispatched by HeldJobs once an agent serves the type
-				capability = null;
+				case CapabilityAnswer.NoLiveAgent none -> {
+					if (spec.whenNoAgent() != NoAgentPolicy.HOLD) {
+						return Rejections.noLiveAgent(agent);
+					}
+					// held: no queue yet; the tasks are dispatched by HeldJobs once an agent serves the type
+					capability = null;
+					held = true;
+				}
+				case CapabilityAnswer.Unknown unknown -> {
+					log.warn("registry not available ({}); accepting job {} for agent type '{}' on its own queue, "
+							+ "where its tasks wait for a worker", unknown.why(), command.jobId(), agent);
+					capability = agent;
+				}
 			}
-			case CapabilityAnswer.Unknown unknown -> {
-				log.warn("registry not available ({}); accepting job {} for agent type '{}' on its own queue, "
-						+ "where its tasks wait for a worker", unknown.why(), command.jobId(), agent);
-				capability = agent;
+			if (capability != null && !Destinations.isValidCapability(capability)) {
+				return Rejections.invalidCapability(agent, capability);
 			}
+			capabilityOf.put(agent, capability);
 		}
-		if (capability != null && !Destinations.isValidCapability(capability)) {
-			return Rejections.invalidCapability(agent, capability);
-		}
+		String capability = held ? null : capabilityOf.get(spec.agent());
 		BudgetDecision.Within budget;
-		switch (budgets.decide(command.tenant(), valid.spec(), agentModel)) {
+		switch (budgets.decide(command.tenant(), spec, agentModel)) {
 			case BudgetDecision.Within within -> budget = within;
 			case BudgetDecision.OverJobBudget over -> {
 				return Rejections.budgetExceeded(over.detail());
@@ -151,11 +184,21 @@ class JobSubmissions {
 				return Rejections.tenantBudgetExceeded(over.detail());
 			}
 		}
-		if (capability != null) {
-			agentQueues.ensureQueueFor(capability);
+		if (!held) {
+			capabilityOf.values().forEach(agentQueues::ensureQueueFor);
 		}
 		return transactions.execute(status -> {
-			Optional<CommandReply> created = create(command, valid, capability, budget);
+			quota.lock(command.tenant());
+			// a submission of the same job or key may have committed while this one waited for the lock
+			Optional<CommandReply> committedMeanwhile = answerForExisting(command);
+			if (committedMeanwhile.isPresent()) {
+				return committedMeanwhile.get();
+			}
+			Optional<CommandRejected> overQuota = quota.refusal(command.tenant());
+			if (overQuota.isPresent()) {
+				return overQuota.get();
+			}
+			Optional<CommandReply> created = create(command, valid, capability, capabilityOf, budget);
 			if (created.isPresent()) {
 				return created.get();
 			}
@@ -171,49 +214,95 @@ class JobSubmissions {
 	 * {@code TaskAssigned} until an agent serves the type.
 	 */
 	private Optional<CommandReply> create(SubmitJob command, SubmissionRules.Valid valid, String capability,
-			BudgetDecision.Within budget) {
-		ScatterGather spec = valid.spec();
+			Map<String, String> capabilityOf, BudgetDecision.Within budget) {
+		JobSpec spec = valid.spec();
 		Instant acceptedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		Instant deadline = acceptedAt.plus(valid.deadline());
 		JobId jobId = command.jobId();
 		TenantId tenant = command.tenant();
-		int inserted = jdbc.update(INSERT_JOB, jobId.value(), tenant.value(), command.idempotencyKey(),
-				command.requestDigest(), ScatterGather.PATTERN, spec.agent(), capability, spec.instruction(),
-				spec.priority().wireName(), spec.reduce().strategy().wireName(), valid.maxAttempts(),
-				spec.inputs().size(), Timestamp.from(acceptedAt), Timestamp.from(deadline), spec.model(),
-				budget.maxTokens(), budget.maxCostUsd(), capability == null ? Timestamp.from(acceptedAt) : null);
+		JobLimits requested = spec.limits();
+		boolean tracked = !(spec instanceof ScatterGather) || requested.maxConcurrency() != null;
+		String pattern = switch (spec) {
+			case ScatterGather scatter -> ScatterGather.PATTERN;
+			case Pipeline pipeline -> Pipeline.PATTERN;
+			case Supervisor supervisor -> Supervisor.PATTERN;
+		};
+		String instruction = switch (spec) {
+			case ScatterGather scatter -> scatter.instruction();
+			case Pipeline pipeline -> pipeline.stages().getFirst().instruction();
+			case Supervisor supervisor -> supervisor.instruction();
+		};
+		Integer planMaxSubtasks = spec instanceof Supervisor supervisor ? supervisor.plan().maxSubtasks() : null;
+		Integer planMaxDepth = spec instanceof Supervisor supervisor ? supervisor.plan().maxDepth() : null;
+		String[] specialists = spec instanceof Supervisor supervisor ? supervisor.specialists().toArray(String[]::new)
+				: null;
+		int inserted = jdbc.update(connection -> {
+			PreparedStatement statement = connection.prepareStatement(INSERT_JOB);
+			Object[] values = { jobId.value(), tenant.value(), command.idempotencyKey(), command.requestDigest(),
+					pattern, spec.agent(), capability, instruction, spec.priority().wireName(),
+					spec.reduce().strategy().wireName(), valid.maxAttempts(), spec.taskCount(),
+					Timestamp.from(acceptedAt), Timestamp.from(deadline), spec.model(), budget.maxTokens(),
+					budget.maxCostUsd(), capability == null ? Timestamp.from(acceptedAt) : null, tracked,
+					requested.maxConcurrency(), requested.successRatio(), planMaxSubtasks, planMaxDepth,
+					specialists == null ? null : connection.createArrayOf("text", specialists) };
+			for (int i = 0; i < values.length; i++) {
+				statement.setObject(i + 1, values[i]);
+			}
+			return statement;
+		});
 		if (inserted == 0) {
 			return Optional.empty();
 		}
-		List<TaskId> taskIds = new ArrayList<>(spec.inputs().size());
-		for (int i = 0; i < spec.inputs().size(); i++) {
+		JobLimits limits = new JobLimits(valid.deadline(), valid.maxAttempts(), budget.maxTokens(),
+				budget.maxCostUsd(), requested.maxConcurrency(), requested.successRatio());
+		outbox.append(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_ACCEPTED,
+				new JobAccepted(jobId, tenant, spec.agent(), spec.taskCount(), spec.reduce().strategy(), deadline,
+						acceptedAt, limits, spec instanceof Supervisor),
+				messageId(jobId.value(), "accepted"), tenant, null, null));
+		if (tracked) {
+			List<PlannedTask> tasks = switch (spec) {
+				case ScatterGather scatter -> scatter.inputs()
+					.stream()
+					.map(input -> new PlannedTask(UUID.randomUUID(), input.id(), input.content(), TaskRole.WORK, 0,
+							List.of(), null, null, null, null, true))
+					.toList();
+				case Pipeline pipeline -> PipelineTasks.layout(pipeline, capabilityOf);
+				case Supervisor supervisor -> SupervisorTasks.initial(supervisor,
+						PlanParser.Limits.of(planMaxSubtasks, planMaxDepth));
+			};
+			taskGraph.insert(jobId.value(), tasks, 0);
+			if (capability == null) {
+				log.info("job {} held: no live agent serves agent type '{}' yet", jobId, spec.agent());
+			}
+			else {
+				taskGraph.dispatchReady(jobId.value());
+			}
+			return Optional.of(new JobSubmitted(jobId, JobStatus.ACCEPTED, false));
+		}
+		ScatterGather scatter = (ScatterGather) spec;
+		List<TaskId> taskIds = new ArrayList<>(scatter.inputs().size());
+		for (int i = 0; i < scatter.inputs().size(); i++) {
 			taskIds.add(TaskId.random());
 		}
 		List<Integer> positions = IntStream.range(0, taskIds.size()).boxed().toList();
 		jdbc.batchUpdate(INSERT_TASK, positions, BATCH_SIZE, (statement, i) -> {
-			JobInput input = spec.inputs().get(i);
+			JobInput input = scatter.inputs().get(i);
 			statement.setObject(1, taskIds.get(i).value());
 			statement.setObject(2, jobId.value());
 			statement.setString(3, input.id());
 			statement.setString(4, input.content());
+			statement.setInt(5, i);
 		});
-		List<OutboxMessage> messages = new ArrayList<>(taskIds.size() + 1);
-		JobLimits limits = new JobLimits(valid.deadline(), valid.maxAttempts(), budget.maxTokens(),
-				budget.maxCostUsd());
-		messages.add(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_ACCEPTED,
-				new JobAccepted(jobId, tenant, spec.agent(), taskIds.size(), spec.reduce().strategy(), deadline,
-						acceptedAt, limits),
-				messageId(jobId.value(), "accepted"), tenant, null, null));
 		if (capability == null) {
 			log.info("job {} held: no live agent serves agent type '{}' yet", jobId, spec.agent());
-			outbox.appendAll(messages);
 			return Optional.of(new JobSubmitted(jobId, JobStatus.ACCEPTED, false));
 		}
+		List<OutboxMessage> messages = new ArrayList<>(taskIds.size());
 		TaskBudget taskBudget = TaskAssignments.budget(budget.maxTokens(), budget.maxCostUsd());
 		for (int i = 0; i < taskIds.size(); i++) {
 			TaskId taskId = taskIds.get(i);
 			TaskAssigned task = new TaskAssigned(jobId, taskId, tenant, spec.agent(), capability, 1,
-					valid.maxAttempts(), spec.instruction(), spec.inputs().get(i), spec.priority(), deadline,
+					valid.maxAttempts(), scatter.instruction(), scatter.inputs().get(i), spec.priority(), deadline,
 					acceptedAt, spec.model(), taskBudget);
 			messages.add(TaskAssignments.outboxMessage(task, null));
 		}

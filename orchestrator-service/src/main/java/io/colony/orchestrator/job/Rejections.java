@@ -1,6 +1,7 @@
 package io.colony.orchestrator.job;
 
 import io.colony.contracts.CommandRejected;
+import io.colony.contracts.TenantId;
 
 /** The rejections the orchestrator answers commands with; the gateway turns them into problem documents. */
 final class Rejections {
@@ -33,6 +34,13 @@ final class Rejections {
 
 	static CommandRejected tenantBudgetExceeded(String detail) {
 		return new CommandRejected("tenant-budget-exceeded", 422, "Tenant budget exceeded", detail);
+	}
+
+	/** A 429: the gateway adds {@code Retry-After}, since when one of the tenant's jobs ends is not known here. */
+	static CommandRejected tooManyActiveJobs(TenantId tenant, long active, int limit) {
+		return new CommandRejected("too-many-active-jobs", 429, "Too many active jobs",
+				"tenant '" + tenant + "' has " + active + " jobs accepted or running, its limit is " + limit
+						+ "; submit again once one of them has ended");
 	}
 
 	static CommandRejected invalidCapability(String agentType, String capability) {

@@ -21,7 +21,7 @@ public final class TaskAssignments {
 	 * @param availableAt not published before then ({@code null}: as soon as the transaction commits)
 	 */
 	public static OutboxMessage outboxMessage(TaskAssigned task, Instant availableAt) {
-		return new OutboxMessage(Destinations.TASKS, Destinations.taskRoutingKey(task.capability()), task,
+		return new OutboxMessage(Destinations.TASKS, Destinations.taskRoutingKey(task.capability(), task.priority()), task,
 				messageId(task.taskId(), task.attempt()), task.tenant(), task.priority().amqpPriority(), availableAt);
 	}
 

@@ -9,6 +9,7 @@ import io.colony.contracts.JobResult;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.Usage;
+import io.colony.orchestrator.flow.TaskGraph;
 import io.colony.orchestrator.job.JobCancellationMessages;
 import io.colony.orchestrator.job.JobStates;
 import io.colony.platform.messaging.ColonyConsumers;
@@ -52,8 +53,11 @@ class JobViewUpdates implements InitializingBean {
 
 	private final Outbox outbox;
 
+	private final TaskGraph taskGraph;
+
 	JobViewUpdates(ColonyConsumers consumers, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			Outbox outbox) {
+			Outbox outbox, TaskGraph taskGraph) {
+		this.taskGraph = taskGraph;
 		this.consumers = consumers;
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(transactionManager);
@@ -114,6 +118,13 @@ class JobViewUpdates implements InitializingBean {
 			JobStatus current = lock(completed);
 			if (current == null) {
 				return;
+			}
+			if (!current.isTerminal()) {
+				// tasks of a tracked job that have not run yet never will (none exist for an untracked one)
+				String why = completed.reason() != null ? completed.reason()
+						: result != null && result.reason() != null ? result.reason()
+								: "job ended as " + completed.status();
+				taskGraph.abandonUnstarted(completed.jobId().value(), why);
 			}
 			if (JobStates.endedWithTasksRunning(current, completed.status(), tasks)) {
 				String why = completed.reason() != null ? completed.reason()

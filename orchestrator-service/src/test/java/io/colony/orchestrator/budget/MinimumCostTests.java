@@ -1,6 +1,10 @@
 package io.colony.orchestrator.budget;
 
+import io.colony.contracts.FanOut;
 import io.colony.contracts.JobInput;
+import io.colony.contracts.Pipeline;
+import io.colony.contracts.PipelineStage;
+import io.colony.contracts.Supervisor;
 import io.colony.contracts.ScatterGather;
 import io.colony.platform.pricing.PriceTable;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,24 @@ class MinimumCostTests {
 		assertThat(minimum.model()).isEqualTo("gpt-4o");
 		// 12 tokens × $2.50 per million
 		assertThat(minimum.costUsd()).isEqualTo(new BigDecimal("0.00003"));
+	}
+
+	@Test
+	void estimatesOnlyTheFirstTasksOfPipelinesAndSupervisors() {
+		List<JobInput> inputs = List.of(new JobInput("a", "first input"), new JobInput("b", "a second, longer input"));
+		Pipeline perInput = new Pipeline(inputs, List.of(new PipelineStage("g", "gather the facts", null),
+				new PipelineStage("h", "many many more words that do not count", null)), null, null, null, null, null);
+		Pipeline once = new Pipeline(inputs, List.of(new PipelineStage("g", "gather the facts", FanOut.ONCE)), null,
+				null, null, null, null);
+		Supervisor supervisor = new Supervisor("boss", "review this", new JobInput("pr", "the whole diff"), List.of(),
+				null, null, null, null, null, null);
+
+		assertThat(MinimumCost.of(perInput, null, prices)).extracting(MinimumCost::tasks, MinimumCost::promptTokens)
+			.containsExactly(2, 3L + 2 + 3 + 4);
+		assertThat(MinimumCost.of(once, null, prices)).extracting(MinimumCost::tasks, MinimumCost::promptTokens)
+			.containsExactly(1, 3L + 2 + 4);
+		assertThat(MinimumCost.of(supervisor, null, prices)).extracting(MinimumCost::tasks, MinimumCost::promptTokens)
+			.containsExactly(1, 2L + 3);
 	}
 
 	@Test

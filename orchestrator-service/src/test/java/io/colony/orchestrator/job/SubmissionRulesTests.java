@@ -3,7 +3,13 @@ package io.colony.orchestrator.job;
 import io.colony.contracts.CommandRejected;
 import io.colony.contracts.JobId;
 import io.colony.contracts.JobInput;
+import io.colony.contracts.FanOut;
 import io.colony.contracts.JobLimits;
+import io.colony.contracts.NoAgentPolicy;
+import io.colony.contracts.Pipeline;
+import io.colony.contracts.PipelineStage;
+import io.colony.contracts.PlanLimits;
+import io.colony.contracts.Supervisor;
 import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TenantId;
@@ -107,6 +113,85 @@ class SubmissionRulesTests {
 
 		assertThat(SubmissionRules.check(command, defaults)).isInstanceOfSatisfying(SubmissionRules.Invalid.class,
 				invalid -> assertThat(invalid.rejection().status()).isEqualTo(400));
+	}
+
+	@Test
+	void rejectsConcurrencyCapsAndSuccessRatiosOutOfBounds() {
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, null, null, 0, null), inputs("a"))))
+			.contains("limits.maxConcurrency must be between 1 and 10000");
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, null, null, 10_001, null), inputs("a"))))
+			.contains("limits.maxConcurrency");
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, null, null, null, BigDecimal.ZERO),
+				inputs("a")))).contains("limits.successRatio must be greater than 0 and at most 1");
+		assertThat(detailOf(submit("summarizer", new JobLimits(null, null, null, null, null, new BigDecimal("1.01")),
+				inputs("a")))).contains("limits.successRatio");
+		assertThat(SubmissionRules.check(submit("summarizer",
+				new JobLimits(null, null, null, null, 10_000, BigDecimal.ONE), inputs("a")), defaults))
+			.isInstanceOf(SubmissionRules.Valid.class);
+	}
+
+	@Test
+	void acceptsAPipelineAndNamesEveryProblemOfAnInvalidOne() {
+		assertThat(SubmissionRules.check(pipeline(inputs("a"), new PipelineStage("gather", "g", "x", null),
+				new PipelineStage("a", "y", FanOut.ONCE)), defaults)).isInstanceOf(SubmissionRules.Valid.class);
+		assertThat(detailOf(pipeline(inputs("a")))).contains("stages must contain 1 to 20 stages, got 0");
+		assertThat(detailOf(pipeline(inputs("a"), java.util.Collections.nCopies(21, new PipelineStage("a", "x", null))
+			.toArray(PipelineStage[]::new)))).contains("stages must contain 1 to 20 stages, got 21");
+		String detail = detailOf(pipeline(inputs("a"), new PipelineStage("a", "x", null),
+				new PipelineStage(" ", "x", null), new PipelineStage("a", "", null)));
+		assertThat(detail).contains("stages[1].agent must not be blank").contains("stages[2].instruction must not be blank");
+		assertThat(detailOf(pipeline(inputs("a"), new PipelineStage("Bad Name", "a", "x", null))))
+			.contains("stages[0].name must be 1 to 64 lower-case letters, digits or dashes");
+		assertThat(detailOf(pipeline(inputs("a"), new PipelineStage("stage2", "a", "x", null),
+				new PipelineStage("a", "x", null)))).contains("stages[1].name 'stage2' is not unique");
+		assertThat(detailOf(pipeline(List.of(), new PipelineStage("a", "x", null)))).contains("at least one input");
+		assertThat(detailOf(new SubmitJob(JobId.random(), TenantId.of("acme"), null, "d",
+				new Pipeline(inputs("a"), List.of(new PipelineStage("a", "x", null)), null, null, null, null,
+						NoAgentPolicy.HOLD), Instant.now()))).contains("whenNoAgent hold");
+	}
+
+	@Test
+	void countsEveryStagesTasksAgainstTheTaskLimit() {
+		JobProperties small = new JobProperties(null, null, null, 4, null, null);
+		SubmissionRules.Verdict verdict = SubmissionRules.check(pipeline(inputs("a", "b", "c"),
+				new PipelineStage("a", "x", null), new PipelineStage("b", "y", null)), small);
+
+		assertThat(verdict).isInstanceOfSatisfying(SubmissionRules.Invalid.class,
+				invalid -> assertThat(invalid.rejection().detail()).contains("would run 6 tasks, more than the 4"));
+	}
+
+	@Test
+	void acceptsASupervisorAndNamesEveryProblemOfAnInvalidOne() {
+		assertThat(SubmissionRules.check(supervisor("boss", "review", new JobInput("pr", "diff"), List.of("critic"),
+				new PlanLimits(50, 3)), defaults)).isInstanceOf(SubmissionRules.Valid.class);
+		String detail = detailOf(supervisor(" ", "", null, List.of("Not Valid", "ok"), new PlanLimits(51, 4)));
+		assertThat(detail).contains("supervisor must not be blank")
+			.contains("instruction must not be blank")
+			.contains("input is required")
+			.contains("specialists[0] must be 1 to 64 lower-case letters")
+			.contains("plan.maxSubtasks must be between 1 and 50")
+			.contains("plan.maxDepth must be between 1 and 3");
+		assertThat(detailOf(supervisor("boss", "x", new JobInput(" ", null), List.of(), null)))
+			.contains("input.id must not be blank").contains("input.content is required");
+		assertThat(detailOf(supervisor("boss", "x", new JobInput("q", "c"), List.of("boss"), null)))
+			.contains("specialists[0] must not be the supervisor's own type");
+		assertThat(detailOf(supervisor("boss", "x", new JobInput("q", "c"),
+				java.util.stream.IntStream.range(0, 21).mapToObj(i -> "s" + i).toList(), null)))
+			.contains("specialists must list at most 20");
+		assertThat(detailOf(supervisor("boss", "x", new JobInput("q", "c"), List.of(), new PlanLimits(0, 0))))
+			.contains("plan.maxSubtasks").contains("plan.maxDepth");
+	}
+
+	private static SubmitJob pipeline(List<JobInput> inputs, PipelineStage... stages) {
+		return new SubmitJob(JobId.random(), TenantId.of("acme"), null, "digest",
+				new Pipeline(inputs, List.of(stages), null, null, null, null, null), Instant.now());
+	}
+
+	private static SubmitJob supervisor(String supervisor, String instruction, JobInput input,
+			List<String> specialists, PlanLimits plan) {
+		return new SubmitJob(JobId.random(), TenantId.of("acme"), null, "digest",
+				new Supervisor(supervisor, instruction, input, specialists, plan, null, null, null, null, null),
+				Instant.now());
 	}
 
 	private String detailOf(SubmitJob command) {

@@ -15,13 +15,20 @@ import java.time.Duration;
  * @param heartbeatTtl how long the registry keeps this worker after a heartbeat; several intervals
  * @param drainTimeout on shutdown, how long tasks already running may take to finish before the rest are
  * handed back to the broker for another worker
+ * @param maxRunningTasks how many of the tasks held run their agent loop at once (default 1024, or the capacity
+ * when that is smaller; at most the capacity); the rest wait in the worker, high priority first, then normal,
+ * then low. Above the providers' adaptive concurrency (at most 256 calls by default), so that in steady state
+ * the provider, not this, bounds LLM calls, while tasks busy in tools or waiting for sub-tasks cannot take every
+ * slot of a worker
  */
 @ConfigurationProperties("colony.worker")
 public record WorkerProperties(String agentId, Integer capacity, Duration heartbeatInterval, Duration heartbeatTtl,
-		Duration drainTimeout) {
+		Duration drainTimeout, Integer maxRunningTasks) {
 
 	/** AMQP's prefetch count is an unsigned 16-bit number. */
 	static final int MAX_CAPACITY = 65_535;
+
+	static final int DEFAULT_MAX_RUNNING_TASKS = 1024;
 
 	public WorkerProperties {
 		agentId = agentId == null || agentId.isBlank() ? null : agentId;
@@ -35,6 +42,11 @@ public record WorkerProperties(String agentId, Integer capacity, Duration heartb
 		if (capacity < 1 || capacity > MAX_CAPACITY) {
 			throw new IllegalArgumentException("colony.worker.capacity must be between 1 and " + MAX_CAPACITY
 					+ " (it is the consumer's prefetch count), was " + capacity);
+		}
+		maxRunningTasks = maxRunningTasks == null ? Math.min(DEFAULT_MAX_RUNNING_TASKS, capacity) : maxRunningTasks;
+		if (maxRunningTasks < 1 || maxRunningTasks > capacity) {
+			throw new IllegalArgumentException("colony.worker.max-running-tasks must be between 1 and colony.worker.capacity ("
+					+ capacity + "), was " + maxRunningTasks);
 		}
 		if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
 			throw new IllegalArgumentException("colony.worker.heartbeat-interval must be positive");

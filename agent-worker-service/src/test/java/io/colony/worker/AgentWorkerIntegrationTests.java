@@ -171,7 +171,7 @@ class AgentWorkerIntegrationTests {
 		}
 		assertThat(received.stream().map(r -> ((TaskCompleted) r.payload()).taskId()).distinct()).hasSize(2_000);
 		Await.until(Duration.ofSeconds(10), "in-flight back to 0", () -> inFlight.count() == 0);
-		assertThat(meters.get("colony.worker.inflight").gauge().value()).isZero();
+		assertThat(meters.get("colony.worker.tasks.in.flight").gauge().value()).isZero();
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import io.colony.platform.observability.TraceCarrier;
 import io.colony.platform.testing.Await;
 import io.colony.platform.testing.ColonyTestEnvironment;
 import io.colony.worker.task.InFlightTasks;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,8 +108,35 @@ class GracefulShutdownIntegrationTests {
 		admin.purgeQueue("agent.summarizer", false);
 	}
 
+	@Test
+	void tasksWaitingToStartGoBackToTheQueueAtOnceWhileRunningOnesFinish() {
+		JobId job = JobId.random();
+		ConfigurableApplicationContext worker = startWorker("PT3S", "PT60S", 2);
+		publish(job, 10);
+		InFlightTasks inFlight = worker.getBean(InFlightTasks.class);
+		MeterRegistry meters = worker.getBean(MeterRegistry.class);
+		Await.until(WAIT, "10 tasks held, 8 of them waiting",
+				() -> inFlight.count() == 10 && meters.get("colony.worker.tasks.waiting").tag("priority", "normal").gauge().value() == 8);
+
+		worker.close();
+
+		// Had the waiting tasks started during the drain (4 rounds of 3 s, well within its 60 s), all 10 would finish.
+		Await.until(WAIT, "the 2 running tasks completed and the 8 waiting ones back in the queue",
+				() -> readyIn("agent.summarizer") == 8 && results
+					.matching(result -> result instanceof TaskCompleted c && job.equals(c.jobId()))
+					.size() == 2);
+		admin.purgeQueue("agent.summarizer", false);
+	}
+
 	private ConfigurableApplicationContext startWorker(String latency, String drainTimeout) {
+		return startWorker(latency, drainTimeout, null);
+	}
+
+	private ConfigurableApplicationContext startWorker(String latency, String drainTimeout, Integer maxRunningTasks) {
 		Properties properties = new Properties();
+		if (maxRunningTasks != null) {
+			properties.put("colony.worker.max-running-tasks", maxRunningTasks.toString());
+		}
 		properties.putAll(env.properties());
 		properties.put("server.port", "0");
 		properties.put("colony.worker.catalog.serve", "summarizer");

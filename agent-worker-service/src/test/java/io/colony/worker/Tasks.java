@@ -25,13 +25,19 @@ final class Tasks {
 	}
 
 	static TaskAssigned task(JobId job, String agentType, int attempt, String content, Instant deadline) {
-		TaskId taskId = TaskId.random();
-		return new TaskAssigned(job, taskId, TENANT, agentType, "summarizer", attempt, 3, "Summarize.",
-				new JobInput("in-" + taskId, content), Priority.NORMAL, deadline, Instant.now());
+		return task(job, agentType, attempt, content, deadline, Priority.NORMAL);
 	}
 
+	static TaskAssigned task(JobId job, String agentType, int attempt, String content, Instant deadline,
+			Priority priority) {
+		TaskId taskId = TaskId.random();
+		return new TaskAssigned(job, taskId, TENANT, agentType, "summarizer", attempt, 3, "Summarize.",
+				new JobInput("in-" + taskId, content), priority, deadline, Instant.now());
+	}
+
+	/** To {@code task.summarizer}, or {@code task.summarizer.high} for a high-priority task, as the orchestrator does. */
 	static Outgoing toSummarizers(TaskAssigned task) {
-		return Outgoing.to(Destinations.TASKS, Destinations.taskRoutingKey("summarizer"), task)
+		return Outgoing.to(Destinations.TASKS, Destinations.taskRoutingKey("summarizer", task.priority()), task)
 			.withTenant(task.tenant())
 			.withMessageId(UUID.randomUUID());
 	}

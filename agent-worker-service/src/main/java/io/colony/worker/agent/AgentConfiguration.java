@@ -4,6 +4,7 @@ import io.colony.platform.pricing.PriceTable;
 import io.colony.worker.catalog.AgentCatalog;
 import io.colony.worker.catalog.ServedAgentTypes;
 import io.colony.worker.llm.LlmProperties;
+import io.colony.worker.telemetry.TaskTelemetry;
 import io.colony.worker.tool.AgentTool;
 import io.colony.worker.tool.mcp.McpTools;
 import org.slf4j.Logger;
@@ -38,10 +39,10 @@ class AgentConfiguration {
 
 	@Bean
 	AgentLoop agentLoop(AgentCatalog catalog, ServedAgentTypes served, Models models, CallGuard guard, ToolBox tools,
-			LlmProperties llm, ObjectProvider<Pricing> pricing) {
+			LlmProperties llm, ObjectProvider<Pricing> pricing, TaskTelemetry telemetry) {
 		catalog.requireResolvable(served.all(), tools.names(), models.providerNames());
 		log.info("serving agent types {} with tools {}", served.names(), tools.names());
 		return new AgentLoop(models, guard, llm.cache().maxEntries(), llm.cache().ttl(), llm.timeout(), tools,
-				pricing.getIfAvailable(() -> Pricing.FREE));
+				pricing.getIfAvailable(() -> Pricing.FREE), telemetry);
 	}
 }

@@ -7,6 +7,8 @@ import io.colony.contracts.Usage;
 import io.colony.worker.catalog.AgentType;
 import io.colony.worker.llm.LlmFailure;
 import io.colony.worker.llm.LlmFailures;
+import io.colony.worker.telemetry.LlmUsage;
+import io.colony.worker.telemetry.TaskTelemetry;
 import io.colony.worker.tool.AgentTool;
 import io.colony.worker.tool.ToolFailure;
 import io.colony.worker.tool.ToolInvocation;
@@ -56,17 +58,30 @@ public final class AgentLoop {
 
 	private final Pricing pricing;
 
+	private final TaskTelemetry telemetry;
+
 	public AgentLoop(Models models, CallGuard guard, int cacheEntries, Duration cacheTtl, Duration llmTimeout, ToolBox tools,
 			Pricing pricing) {
+		this(models, guard, cacheEntries, cacheTtl, llmTimeout, tools, pricing, TaskTelemetry.disabled());
+	}
+
+	/** @param telemetry spans and metrics of each LLM and tool call */
+	public AgentLoop(Models models, CallGuard guard, int cacheEntries, Duration cacheTtl, Duration llmTimeout, ToolBox tools,
+			Pricing pricing, TaskTelemetry telemetry) {
 		this(models, new ModelCalls(guard, new ResponseCache(cacheEntries, cacheTtl, java.time.Clock.systemUTC()), llmTimeout),
-				tools, pricing);
+				tools, pricing, telemetry);
 	}
 
 	AgentLoop(Models models, ModelCalls calls, ToolBox tools, Pricing pricing) {
+		this(models, calls, tools, pricing, TaskTelemetry.disabled());
+	}
+
+	AgentLoop(Models models, ModelCalls calls, ToolBox tools, Pricing pricing, TaskTelemetry telemetry) {
 		this.models = models;
 		this.calls = calls;
 		this.tools = tools;
 		this.pricing = pricing;
+		this.telemetry = telemetry;
 	}
 
 	public Models models() {
@@ -155,7 +170,11 @@ public final class AgentLoop {
 						+ usage.costUsd().toPlainString() + " spent)", false));
 			}
 			long startedAt = System.nanoTime();
-			return calls.ask(model, prompt).materialize().flatMap(signal -> {
+			return telemetry.observeLlmCall(model.provider(), model.id(), calls.ask(model, prompt), reply -> new LlmUsage(
+					reply.cached(), reply.promptTokens(), reply.completionTokens(),
+					reply.cached() ? BigDecimal.ZERO : pricing.cost(model.id(), reply.promptTokens(), reply.completionTokens())))
+				.materialize()
+				.flatMap(signal -> {
 				if (signal.hasValue()) {
 					return afterModel(signal.get(), millisSince(startedAt));
 				}
@@ -222,7 +241,7 @@ public final class AgentLoop {
 			}
 			ToolInvocation invocation = new ToolInvocation(task.jobId(), task.taskId(), task.tenant(), task.attempt(),
 					callNumber, call.arguments() == null ? "{}" : call.arguments());
-			return Mono.defer(() -> tool.call(invocation))
+			return telemetry.observeToolCall(tool.name(), Mono.defer(() -> tool.call(invocation)))
 				.map(result -> toolOutcome(call, stepNumber, startedAt, result, null))
 				.switchIfEmpty(Mono.fromSupplier(() -> toolOutcome(call, stepNumber, startedAt, "", null)))
 				.onErrorResume(error -> Mono.just(toolOutcome(call, stepNumber, startedAt, null, describe(tool, error))));

@@ -135,12 +135,12 @@ public record AgentCatalog(Map<String, ModelSpec> models, Map<String, AgentType>
 	}
 
 	record TypeEntry(String capability, String description, String systemPrompt, String model, List<String> tools,
-			LimitsEntry limits) {
+			LimitsEntry limits, String handler) {
 
 		AgentType toType(String name, String defaultModel, AgentLimits defaultLimits) {
 			AgentLimits own = limits == null ? defaultLimits : limits.toLimits().orDefaults(defaultLimits);
 			return new AgentType(name, capability, description, systemPrompt, model == null ? defaultModel : model,
-					tools, own);
+					tools, own, handler);
 		}
 	}
 }

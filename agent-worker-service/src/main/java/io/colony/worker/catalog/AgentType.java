@@ -14,9 +14,16 @@ import java.util.List;
  * @param model the catalog model it uses unless a task names another
  * @param tools the tools its loop may call, by name
  * @param limits when its loop stops
+ * @param handler the name of a coded workflow ({@code io.colony.worker.agent.CodedAgent}) that runs this type's tasks
+ * instead of the LLM loop, e.g. {@code github-pr-review}; {@code null} for the loop
  */
 public record AgentType(String name, String capability, String description, String systemPrompt, String model,
-		List<String> tools, AgentLimits limits) {
+		List<String> tools, AgentLimits limits, String handler) {
+
+	public AgentType(String name, String capability, String description, String systemPrompt, String model,
+			List<String> tools, AgentLimits limits) {
+		this(name, capability, description, systemPrompt, model, tools, limits, null);
+	}
 
 	public AgentType {
 		if (name == null || !Destinations.isValidCapability(name)) {
@@ -32,5 +39,6 @@ public record AgentType(String name, String capability, String description, Stri
 		systemPrompt = systemPrompt == null ? "" : systemPrompt.strip();
 		tools = tools == null ? List.of() : List.copyOf(tools);
 		limits = limits == null ? AgentLimits.DEFAULTS : limits;
+		handler = handler == null || handler.isBlank() ? null : handler.strip();
 	}
 }

@@ -1,9 +1,11 @@
 package io.colony.worker.identity;
 
 import io.colony.contracts.AgentKey;
+import io.colony.contracts.AgentSignature;
 import io.colony.contracts.TaskResult;
 import io.colony.platform.identity.AgentKeyPair;
 import io.colony.platform.identity.AgentKeys;
+import io.colony.platform.identity.AgentSignatures;
 import io.colony.platform.identity.ResultSigning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,15 @@ public final class WorkerKeys {
 	/** The same result, signed with the newest key a delivered heartbeat announced (see the class comment). */
 	public <R extends TaskResult> R sign(R result) {
 		return ResultSigning.sign(result, keys.signing());
+	}
+
+	/**
+	 * This worker's signature over the canonical encoding of {@code payload} (a credential request, claim or
+	 * renewal), by the same key that signs results now, so that whoever verifies it against the registry finds a
+	 * key the registry has heard of.
+	 */
+	public AgentSignature signatureOf(Object payload) {
+		return AgentSignatures.sign(payload, keys.signing());
 	}
 
 	/** The public keys to announce in a heartbeat, the current one first. */

@@ -34,7 +34,10 @@ import java.util.regex.Pattern;
  * result it saw as {@code [<tool>: <result, cut at 200 characters>]};</li>
  * <li>{@code [[repeat <tool> <json arguments>]]}: calls the tool on every turn, never answering (to hit step
  * limits);</li>
- * <li>{@code [[tokens <n>]]}: reports {@code n} completion tokens per answer (to hit token budgets).</li>
+ * <li>{@code [[tokens <n>]]}: reports {@code n} completion tokens per answer (to hit token budgets);</li>
+ * <li>{@code [[answer]]<text>[[/answer]]}: the final answer is exactly {@code text} (to script a supervisor's plan,
+ * or a specialist's verdict). Not inside a {@code ## request} section: that is a composing supervisor quoting the
+ * request its plan was made for, which must not answer with the plan again.</li>
  * </ul>
  *
  * <p>{@link #stream} waits on Reactor's timer ({@code Mono.delay}), so any number of calls may be pending
@@ -52,6 +55,11 @@ public final class SimulatedChatModel implements ChatModel {
 
 	private static final Pattern DIRECTIVE = Pattern.compile("\\[\\[(call|repeat|tokens)\\s+([^\\s\\]]+)\\s*(.*?)]]",
 			Pattern.DOTALL);
+
+	private static final Pattern ANSWER = Pattern.compile("\\[\\[answer]](.*?)\\[\\[/answer]]", Pattern.DOTALL);
+
+	/** Where a composing supervisor quotes the request (see the orchestrator's compose input). */
+	private static final String QUOTED_REQUEST = "## request";
 
 	private final Duration latency;
 
@@ -86,6 +94,9 @@ public final class SimulatedChatModel implements ChatModel {
 		else if (turn < script.calls().size()) {
 			output = toolCall(script.calls().get(turn), turn);
 		}
+		else if (script.answer() != null) {
+			output = new AssistantMessage(script.answer());
+		}
 		else {
 			StringBuilder text = new StringBuilder(PREFIX).append(firstSentence(inputOf(script.text())));
 			for (ToolResponseMessage.ToolResponse response : seen) {
@@ -119,9 +130,13 @@ public final class SimulatedChatModel implements ChatModel {
 	}
 
 	/** The directives of a user message, and its text without them. */
-	record Script(String text, List<Call> calls, Call repeat, Integer tokens) {
+	record Script(String text, List<Call> calls, Call repeat, Integer tokens, String answer) {
 
 		static Script of(String userText) {
+			int quoted = userText.indexOf(QUOTED_REQUEST);
+			Matcher scripted = ANSWER.matcher(quoted < 0 ? userText : userText.substring(0, quoted));
+			String answer = scripted.find() ? scripted.group(1).strip() : null;
+			userText = ANSWER.matcher(userText).replaceAll("");
 			List<Call> calls = new ArrayList<>();
 			Call repeat = null;
 			Integer tokens = null;
@@ -134,7 +149,7 @@ public final class SimulatedChatModel implements ChatModel {
 					default -> tokens = Integer.parseInt(matcher.group(2));
 				}
 			}
-			return new Script(DIRECTIVE.matcher(userText).replaceAll(""), calls, repeat, tokens);
+			return new Script(DIRECTIVE.matcher(userText).replaceAll(""), calls, repeat, tokens, answer);
 		}
 	}
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The tasks this worker holds right now: counted for the registry and the {@code colony.worker.inflight}
+ * The tasks this worker holds right now: counted for the registry and the {@code colony.worker.tasks.in.flight}
  * gauge, and kept so that a job's cancellation can stop its running tasks.
  */
 public final class InFlightTasks {
@@ -24,7 +24,7 @@ public final class InFlightTasks {
 	private final Set<Running> running = ConcurrentHashMap.newKeySet();
 
 	InFlightTasks(MeterRegistry meters) {
-		Gauge.builder("colony.worker.inflight", count, AtomicInteger::get)
+		Gauge.builder("colony.worker.tasks.in.flight", count, AtomicInteger::get)
 			.description("Tasks received and not yet acknowledged, most of them waiting on the LLM")
 			.register(meters);
 	}

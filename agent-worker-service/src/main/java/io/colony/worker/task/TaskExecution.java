@@ -16,11 +16,13 @@ import io.colony.platform.messaging.PermanentFailure;
 import io.colony.worker.WorkerIdentity;
 import io.colony.worker.WorkerProperties;
 import io.colony.worker.agent.AgentLoop;
+import io.colony.worker.agent.CodedAgents;
 import io.colony.worker.agent.LoopOutcome;
 import io.colony.worker.cancellation.CancelledJobs;
 import io.colony.worker.catalog.AgentType;
 import io.colony.worker.catalog.ServedAgentTypes;
 import io.colony.worker.identity.WorkerKeys;
+import io.colony.worker.telemetry.TaskTelemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
@@ -31,9 +33,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs tasks: one consumer per capability served, with a prefetch of {@code colony.worker.capacity}. The
+ * Runs tasks: per capability served, one consumer of {@code agent.<capability>} (low and normal tasks) and one of
+ * {@code agent.<capability>.high}, each with a prefetch of {@code colony.worker.capacity}; high tasks have their
+ * own consumer so that they never wait behind the normal queue's prefetch. A task received is admitted to run by
+ * the {@link TaskScheduler} (at most {@code colony.worker.max-running-tasks} at once, high first, then normal, then
+ * low); it "starts" (its {@code startedAt}) when it leaves the scheduler, and its LLM calls wait for the
+ * provider's permits in priority order too. The
  * handler returns at once with a stage that completes when the task's result is confirmed by the broker,
  * so the message is acknowledged only then, and a worker that dies mid-task loses nothing: the broker
  * redelivers its unacknowledged tasks to another worker, and the deterministic result ids make the
@@ -68,14 +76,23 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 
 	private final WorkerKeys keys;
 
+	private final TaskTelemetry telemetry;
+
+	private final TaskScheduler scheduler;
+
+	private final CodedAgents codedAgents;
+
 	private volatile boolean running;
 
 	private volatile boolean draining;
 
 	TaskExecution(ColonyConsumers consumers, MessagePublisher publisher, AgentLoop loop, ServedAgentTypes agentTypes,
 			CancelledJobs cancelledJobs, InFlightTasks inFlight, WorkerIdentity identity, WorkerProperties properties,
-			Clock clock, WorkerKeys keys) {
+			Clock clock, WorkerKeys keys, TaskTelemetry telemetry, TaskScheduler scheduler, CodedAgents codedAgents) {
 		this.consumers = consumers;
+		this.scheduler = scheduler;
+		this.codedAgents = codedAgents;
+		this.telemetry = telemetry;
 		this.keys = keys;
 		this.publisher = publisher;
 		this.loop = loop;
@@ -102,10 +119,13 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 		consumers.declare(ColonyTopology.serviceQueue(Destinations.AGGREGATOR_RESULTS_QUEUE));
 		consumers.declare(ColonyTopology.serviceQueue(Destinations.ORCHESTRATOR_RESULTS_QUEUE));
 		for (String capability : agentTypes.capabilities()) {
-			consumers.consume(ColonyTopology.agentQueue(capability), TaskMessage.class, properties.capacity(), 1,
-					inbound -> executeTask(inbound, capability));
-			log.info("serving capability '{}' from {} with capacity {}", capability,
-					Destinations.agentQueue(capability), properties.capacity());
+			for (ColonyTopology.WorkQueue queue : ColonyTopology.agentQueues(capability)) {
+				consumers.consume(queue, TaskMessage.class, properties.capacity(), 1,
+						inbound -> executeTask(inbound, capability));
+			}
+			log.info("serving capability '{}' from {} and {} with capacity {} each, {} task(s) running at once",
+					capability, Destinations.agentQueue(capability), Destinations.highPriorityAgentQueue(capability),
+					properties.capacity(), properties.maxRunningTasks());
 		}
 	}
 
@@ -123,32 +143,60 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 			return new CompletableFuture<Void>();
 		}
 		requireComplete(task);
-		if (cancelledJobs.isCancelled(task.jobId())) {
-			log.debug("dropping task {} of cancelled job {}", task.taskId(), task.jobId());
-			return DROPPED;
-		}
-		if (task.deadline() != null && !task.deadline().isAfter(clock.instant())) {
-			log.debug("dropping task {} of job {}: its deadline {} has passed", task.taskId(), task.jobId(),
-					task.deadline());
+		if (isToBeDropped(task)) {
 			return DROPPED;
 		}
 		CompletableFuture<Void> acknowledged = new CompletableFuture<>();
 		InFlightTasks.Running running = inFlight.begin(task.jobId(), acknowledged);
 		AgentType agentType = agentTypes.get(task.agentType()).orElse(null);
-		Mono<TaskResult> outcome = Mono.defer(() -> agentType == null ? Mono.just(notServed(task)) : run(task, agentType));
+		// Observed here, on the consumer's thread, so that the task's consumer span is the parent of its LLM and tool
+		// spans, and its ids reach every log line of the task.
+		// A task may wait in the scheduler for a while: its job may be cancelled or its deadline pass meanwhile, so
+		// both are checked again when it starts; such a task is acknowledged without a result (empty outcome).
+		// One handed back on shutdown before it started completes empty, is not counted as a task's outcome, and is
+		// left unacknowledged, so that the broker redelivers it.
+		AtomicBoolean handedBack = new AtomicBoolean();
+		Mono<TaskResult> outcome = telemetry.observeTask(task,
+				scheduler.run(task.priority(), Mono.defer(() -> isToBeDropped(task) ? Mono.<TaskResult>empty()
+						: agentType == null ? Mono.just(notServed(task)) : run(task, agentType)))
+					.onErrorResume(TaskScheduler.HandedBack.class, error -> {
+						handedBack.set(true);
+						return Mono.empty();
+					}));
 		running.attach(outcome.flatMap(result -> Mono.fromFuture(() -> publish(result, task, inbound, capability)))
 			.doFinally(signal -> inFlight.end(running))
 			.subscribe(ignored -> {
-			}, acknowledged::completeExceptionally, () -> acknowledged.complete(null)));
+			}, acknowledged::completeExceptionally, () -> {
+				if (!handedBack.get()) {
+					acknowledged.complete(null);
+				}
+			}));
 		if (cancelledJobs.isCancelled(task.jobId())) {
 			running.cancel();
 		}
 		return acknowledged;
 	}
 
+	private boolean isToBeDropped(TaskAssigned task) {
+		if (cancelledJobs.isCancelled(task.jobId())) {
+			log.debug("dropping task {} of cancelled job {}", task.taskId(), task.jobId());
+			return true;
+		}
+		if (task.deadline() != null && !task.deadline().isAfter(clock.instant())) {
+			log.debug("dropping task {} of job {}: its deadline {} has passed", task.taskId(), task.jobId(),
+					task.deadline());
+			return true;
+		}
+		return false;
+	}
+
+	/** Called when the task leaves the scheduler: that moment is its {@code startedAt}. */
 	private Mono<TaskResult> run(TaskAssigned task, AgentType agentType) {
 		Instant startedAt = clock.instant();
-		return loop.run(task, agentType).map(outcome -> switch (outcome) {
+		// an agent type with a handler is a coded workflow (e.g. github-pr-review), not an LLM loop
+		Mono<LoopOutcome> outcomes = agentType.handler() == null ? loop.run(task, agentType)
+				: codedAgents.run(task, agentType);
+		return outcomes.map(outcome -> switch (outcome) {
 			case LoopOutcome.Answered answered -> new TaskCompleted(task.jobId(), task.taskId(), task.tenant(),
 					task.input().id(), task.attempt(), identity.agentId(), answered.output(), answered.usage(), startedAt,
 					clock.instant(), answered.steps());
@@ -182,7 +230,7 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 			String capability) {
 		return keys.firstAnnouncement().thenCompose(announced -> {
 			TaskResult signed = keys.sign(result);
-			return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(signed, capability),
+			return publisher.publish(Outgoing.to(Destinations.RESULTS, Destinations.resultRoutingKey(signed, capability, task.tracked()),
 					signed)
 				.withTenant(task.tenant())
 				.withMessageId(ResultMessageIds.of(result))
@@ -196,7 +244,8 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 	}
 
 	/**
-	 * Graceful shutdown, before the consumers stop: no new task starts; tasks already running get
+	 * Graceful shutdown, before the consumers stop: no new task starts, and tasks waiting in the scheduler are
+	 * handed back at once (unacknowledged, the broker redelivers them); tasks already running get
 	 * {@code colony.worker.drain-timeout} to finish and be acknowledged; the rest are stopped unacknowledged,
 	 * so the broker hands them to another worker when the channel closes. Nothing is lost, and no task both
 	 * finishes here and runs again elsewhere, except one whose result was confirmed in the instant before it
@@ -205,6 +254,10 @@ final class TaskExecution implements InitializingBean, SmartLifecycle {
 	@Override
 	public void stop() {
 		draining = true;
+		int waiting = scheduler.close();
+		if (waiting > 0) {
+			log.info("draining: {} task(s) waiting to start handed back to the broker", waiting);
+		}
 		int holding = inFlight.count();
 		log.info("draining: {} task(s) running get up to {} to finish", holding, properties.drainTimeout());
 		try {

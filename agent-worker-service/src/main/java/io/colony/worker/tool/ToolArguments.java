@@ -77,6 +77,12 @@ public final class ToolArguments {
 		return value.isString() ? value.stringValue() : JSON.writeValueAsString(value);
 	}
 
+	/** A field of any JSON type as it was written, or null when it is missing or JSON null. */
+	public JsonNode optionalNode(String field) {
+		JsonNode value = node.get(field);
+		return value == null || value.isNull() ? null : value;
+	}
+
 	/** The whole object as plain Java values (maps, lists, strings, numbers, booleans), for passing on. */
 	public Map<String, Object> asMap() {
 		return JSON.convertValue(node, new TypeReference<Map<String, Object>>() {

@@ -25,15 +25,19 @@ class AgentCatalogTests {
 			catalog = AgentCatalog.parse(shipped, "shipped");
 		}
 		assertThat(catalog.agentTypes()).containsKeys("summarizer", "document-extractor", "security-reviewer",
-				"style-reviewer", "logic-reviewer", "test-reviewer", "supervisor");
+				"style-reviewer", "logic-reviewer", "test-reviewer", "supervisor", "operator");
 		AgentType summarizer = catalog.agentTypes().get("summarizer");
 		assertThat(summarizer.systemPrompt()).startsWith("Summarize the input in one or two sentences.");
 		assertThat(summarizer.limits().maxSteps()).isEqualTo(4);
 		assertThat(summarizer.limits().maxTokens()).isEqualTo(32_000);
 		assertThat(catalog.agentTypes().get("security-reviewer").capability()).isEqualTo("security-review");
 		assertThat(catalog.agentTypes().get("style-reviewer").model()).isEqualTo("economy");
+		AgentType operator = catalog.agentTypes().get("operator");
+		assertThat(operator.capability()).isEqualTo("operator");
+		assertThat(operator.tools()).containsExactly("resource_api");
+		assertThat(operator.limits().timeout()).as("room for a person to approve").isEqualTo(Duration.ofMinutes(20));
 		catalog.requireResolvable(catalog.agentTypes().values(),
-				Set.of("http_fetch", "spawn_subtasks", "memory_read", "memory_write"),
+				Set.of("http_fetch", "spawn_subtasks", "memory_read", "memory_write", "resource_api"),
 				Set.of("simulated", "openai", "default"));
 	}
 

@@ -2,12 +2,16 @@ package io.colony.worker.identity;
 
 import io.colony.contracts.AgentId;
 import io.colony.contracts.AgentKey;
+import io.colony.contracts.AgentSignature;
+import io.colony.contracts.CredentialClaim;
+import io.colony.contracts.CredentialRequestId;
 import io.colony.contracts.JobId;
 import io.colony.contracts.TaskCompleted;
 import io.colony.contracts.TaskId;
 import io.colony.contracts.TenantId;
 import io.colony.contracts.Usage;
 import io.colony.platform.identity.AgentKeys;
+import io.colony.platform.identity.AgentSignatures;
 import io.colony.platform.identity.ResultSigning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +73,24 @@ class WorkerKeysTests {
 		assertThat(changes).containsExactly(keys.currentKeyId());
 		assertThat(keys.announced()).extracting(AgentKey::keyId).containsExactly(keys.currentKeyId());
 		assertThat(keys.sign(result()).signature().keyId()).isEqualTo(keys.currentKeyId());
+	}
+
+	@Test
+	void credentialMessagesAreSignedWithTheKeyThatSignsResults() {
+		WorkerKeys keys = new WorkerKeys(null, Clock.systemUTC(), Duration.ZERO);
+		keys.heartbeatDelivered(keys.announced());
+		String first = keys.currentKeyId();
+		keys.rotate();
+		CredentialClaim claim = new CredentialClaim(CredentialRequestId.random(), AgentId.of("w"), "n-1",
+				Instant.parse("2026-03-02T09:00:00Z"));
+
+		AgentSignature signature = keys.signatureOf(claim);
+
+		assertThat(signature.keyId()).as("the new key is not announced yet").isEqualTo(first);
+		AgentKey announced = keys.announced().getLast();
+		assertThat(AgentSignatures.verify(claim, signature, announced)).isTrue();
+		assertThat(AgentSignatures.verify(new CredentialClaim(claim.requestId(), claim.agentId(), "n-2",
+				claim.signedAt()), signature, announced)).isFalse();
 	}
 
 	@Test

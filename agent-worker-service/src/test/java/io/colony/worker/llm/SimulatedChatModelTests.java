@@ -41,6 +41,23 @@ class SimulatedChatModelTests {
 	}
 
 	@Test
+	void aScriptedAnswerIsAnsweredVerbatimEvenWithBracketsInside() {
+		String plan = "{\"subtasks\": [{\"id\": \"a\", \"agent\": \"summarizer\", \"subtasks\": []}]}";
+		ChatResponse response = SimulatedChatModel.answer(
+				new Prompt(new UserMessage("Plan it.\n\nThe request. [[answer]] " + plan + " [[/answer]]")));
+
+		assertThat(response.getResult().getOutput().getText()).isEqualTo(plan);
+	}
+
+	@Test
+	void aScriptedAnswerQuotedAsTheRequestIsNotAnsweredAgain() {
+		ChatResponse response = SimulatedChatModel.answer(new Prompt(new UserMessage(
+				"Compose.\n\n## request\nThe request. [[answer]]{\"subtasks\": []}[[/answer]]\n\n## facts (researcher)\nAnts farm.")));
+
+		assertThat(response.getResult().getOutput().getText()).startsWith("Summary: ");
+	}
+
+	@Test
 	void reportsTokenUsageEstimatedAsWords() {
 		ChatResponse response = SimulatedChatModel.answer(PROMPT);
 

@@ -1,16 +1,18 @@
 package io.colony.worker.llm.pressure;
 
+import io.colony.contracts.Priority;
+import io.colony.worker.priority.PriorityQueues;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a 429, 5xx or timeout halves it (once per round: calls that started before the last cut do not cut again),
  * never below {@code min} nor above {@code max}. A {@code Retry-After} pauses new calls to that provider until
  * it has passed; calls already running go on. Waiting calls are queued objects, holding no thread, and start
- * in arrival order; a waiting call that is cancelled leaves the queue, a running one frees its permit however
- * it ends.
+ * by their task's priority ({@link #withPriority} in the caller's Reactor context; normal when absent): high
+ * first, then normal, then low, in arrival order within a priority, so that a saturated provider serves high
+ * work first. A waiting call that is cancelled leaves the queue, a running one frees its permit however it ends.
  */
 public final class AdaptiveConcurrency {
 
@@ -55,8 +58,8 @@ public final class AdaptiveConcurrency {
 	 */
 	public <T> Mono<T> run(String provider, Mono<T> call) {
 		Lane lane = lane(provider);
-		return Mono.defer(() -> {
-			Ticket ticket = new Ticket();
+		return Mono.deferContextual(context -> {
+			Ticket ticket = new Ticket(context.getOrDefault(Priority.class, Priority.NORMAL));
 			lane.enqueue(ticket);
 			// Learnt before the outcome travels on, so that the next call already sees the new limit.
 			return ticket.turn.asMono()
@@ -65,6 +68,14 @@ public final class AdaptiveConcurrency {
 				.doOnError(error -> lane.finish(ticket, Outcome.of(error)))
 				.doOnCancel(() -> lane.finish(ticket, Outcome.CANCELLED));
 		});
+	}
+
+	/**
+	 * What a task's chain writes into its Reactor context ({@code contextWrite}) so that its calls wait for permits
+	 * by {@code priority}; {@code null} counts as normal.
+	 */
+	public static Context withPriority(Priority priority) {
+		return Context.of(Priority.class, priority == null ? Priority.NORMAL : priority);
 	}
 
 	/** The current limit of {@code provider}. */
@@ -117,11 +128,17 @@ public final class AdaptiveConcurrency {
 
 		final Sinks.Empty<Void> turn = Sinks.empty();
 
+		final Priority priority;
+
 		/** The round (count of cuts) the call started in. */
 		long round;
 
 		/** Whether the call started while at least half the limit was in use. */
 		boolean limitInUse;
+
+		Ticket(Priority priority) {
+			this.priority = priority;
+		}
 	}
 
 	/** One provider's limit and queue; every field is guarded by the lane's monitor. */
@@ -133,7 +150,7 @@ public final class AdaptiveConcurrency {
 
 		final int max;
 
-		final LinkedHashSet<Ticket> waiting = new LinkedHashSet<>();
+		final PriorityQueues<Ticket> waiting = new PriorityQueues<>();
 
 		int limit;
 
@@ -167,7 +184,7 @@ public final class AdaptiveConcurrency {
 
 		void enqueue(Ticket ticket) {
 			synchronized (this) {
-				waiting.add(ticket);
+				waiting.add(ticket.priority, ticket);
 			}
 			drain();
 		}
@@ -175,7 +192,7 @@ public final class AdaptiveConcurrency {
 		void finish(Ticket ticket, Outcome outcome) {
 			if (ticket.state.compareAndSet(Ticket.WAITING, Ticket.DONE)) {
 				synchronized (this) {
-					waiting.remove(ticket);
+					waiting.remove(ticket.priority, ticket);
 				}
 				return;
 			}
@@ -214,10 +231,8 @@ public final class AdaptiveConcurrency {
 					wakeAtPauseEnd(now);
 				}
 				else {
-					Iterator<Ticket> next = waiting.iterator();
-					while (active < limit && next.hasNext()) {
-						Ticket ticket = next.next();
-						next.remove();
+					Ticket ticket;
+					while (active < limit && (ticket = waiting.poll()) != null) {
 						if (ticket.state.compareAndSet(Ticket.WAITING, Ticket.RUNNING)) {
 							active++;
 							ticket.round = round;
@@ -235,7 +250,7 @@ public final class AdaptiveConcurrency {
 		 * drain that finds the lane still paused, which is harmless.
 		 */
 		private void wakeAtPauseEnd(long now) {
-			if (wakeAt >= pausedUntil || waiting.isEmpty()) {
+			if (wakeAt >= pausedUntil || waiting() == 0) {
 				return;
 			}
 			wakeAt = pausedUntil;

@@ -1,5 +1,6 @@
 package io.colony.worker.llm.pressure;
 
+import io.colony.contracts.Priority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -39,6 +40,30 @@ class AdaptiveConcurrencyTests {
 		calls.fail(0, new IllegalStateException("not a provider failure"));
 		assertThat(calls.started()).containsExactly(0, 1, 2, 3);
 		assertThat(concurrency.waiting(PROVIDER)).isZero();
+	}
+
+	@Test
+	void waitingCallsStartHighFirstThenNormalThenLowInArrivalOrderWithinEach() {
+		AdaptiveConcurrency concurrency = new AdaptiveConcurrency(Limits.concurrency(1, 1, 1), meters, time);
+		Calls calls = new Calls(concurrency, 7, List.of(Priority.NORMAL, Priority.LOW, Priority.NORMAL, Priority.LOW,
+				Priority.HIGH, Priority.NORMAL, Priority.HIGH));
+
+		assertThat(calls.started()).containsExactly(0);
+		for (int done : List.of(0, 4, 6, 2, 5, 1, 3)) {
+			calls.succeed(done);
+		}
+		assertThat(calls.started()).containsExactly(0, 4, 6, 2, 5, 1, 3);
+	}
+
+	@Test
+	void aCallWithoutAPriorityWaitsAsNormal() {
+		AdaptiveConcurrency concurrency = new AdaptiveConcurrency(Limits.concurrency(1, 1, 1), meters, time);
+		Calls first = new Calls(concurrency, 2, java.util.Arrays.asList(Priority.HIGH, Priority.LOW));
+		Calls unmarked = new Calls(concurrency, 1);
+
+		first.succeed(0);
+		assertThat(unmarked.started()).containsExactly(0);
+		assertThat(first.started()).containsExactly(0);
 	}
 
 	@Test
@@ -171,14 +196,22 @@ class AdaptiveConcurrencyTests {
 		final List<String> results = new ArrayList<>();
 
 		Calls(AdaptiveConcurrency concurrency, int n) {
+			this(concurrency, n, null);
+		}
+
+		Calls(AdaptiveConcurrency concurrency, int n, List<Priority> priorities) {
 			for (int i = 0; i < n; i++) {
 				int index = i;
 				Sinks.One<String> answer = Sinks.one();
 				answers.add(answer);
-				subscriptions.add(concurrency.run(PROVIDER, Mono.defer(() -> {
+				Mono<String> call = concurrency.run(PROVIDER, Mono.defer(() -> {
 					started.add(index);
 					return answer.asMono();
-				})).subscribe(results::add, error -> {
+				}));
+				if (priorities != null) {
+					call = call.contextWrite(AdaptiveConcurrency.withPriority(priorities.get(i)));
+				}
+				subscriptions.add(call.subscribe(results::add, error -> {
 				}));
 			}
 		}

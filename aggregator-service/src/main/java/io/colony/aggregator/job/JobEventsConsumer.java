@@ -7,6 +7,7 @@ import io.colony.contracts.JobCancelled;
 import io.colony.contracts.JobCompleted;
 import io.colony.contracts.JobDeadlineReached;
 import io.colony.contracts.JobEvent;
+import io.colony.contracts.JobPlanChanged;
 import io.colony.platform.inbox.Inbox;
 import io.colony.platform.messaging.ColonyConsumers;
 import io.colony.platform.messaging.ColonyTopology;
@@ -26,13 +27,15 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Consumes {@code aggregator.job-events}: acceptance opens a job (or closes it, when its results overtook
- * it), cancellation and deadlines close it. Each event is applied once (inbox) in one transaction with the
+ * it), plan changes set its total (and may close or fail it), cancellation and deadlines close it. Each event is applied once (inbox) in one transaction with the
  * {@code JobCompleted} it may imply. Event types this build does not handle are acknowledged and ignored.
  */
 @Component
 class JobEventsConsumer implements SmartInitializingSingleton {
 
 	static final String CONSUMER = "aggregator.job-events";
+
+	static final ColonyTopology.WorkQueue QUEUE = ColonyTopology.serviceQueue(Destinations.AGGREGATOR_EVENTS_QUEUE);
 
 	private static final Logger log = LoggerFactory.getLogger(JobEventsConsumer.class);
 
@@ -57,8 +60,7 @@ class JobEventsConsumer implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		consumers.consume(ColonyTopology.serviceQueue(Destinations.AGGREGATOR_EVENTS_QUEUE), JobEvent.class, 50, 1,
-				this::recordJobEvent);
+		consumers.consume(QUEUE, JobEvent.class, 50, 1, this::recordJobEvent);
 	}
 
 	CompletionStage<?> recordJobEvent(Inbound<JobEvent> inbound) {
@@ -67,7 +69,8 @@ class JobEventsConsumer implements SmartInitializingSingleton {
 		if (invalid != null) {
 			throw new PermanentFailure(event.getClass().getSimpleName() + " " + inbound.messageId() + " " + invalid);
 		}
-		if (!(event instanceof JobAccepted || event instanceof JobCancelled || event instanceof JobDeadlineReached)) {
+		if (!(event instanceof JobAccepted || event instanceof JobPlanChanged || event instanceof JobCancelled
+				|| event instanceof JobDeadlineReached)) {
 			log.debug("ignoring job event {} ({})", inbound.messageId(), event.getClass().getSimpleName());
 			return CompletableFuture.completedFuture(null);
 		}
@@ -77,6 +80,7 @@ class JobEventsConsumer implements SmartInitializingSingleton {
 			}
 			return switch (event) {
 				case JobAccepted accepted -> ledger.accept(accepted);
+				case JobPlanChanged plan -> ledger.planChanged(plan);
 				case JobCancelled cancelled -> ledger.cancel(cancelled);
 				case JobDeadlineReached deadline -> ledger.deadlineReached(deadline);
 				default -> Optional.<JobCompleted>empty();
@@ -95,6 +99,8 @@ class JobEventsConsumer implements SmartInitializingSingleton {
 			case JobAccepted accepted when accepted.jobId() == null -> "has no jobId";
 			case JobAccepted accepted when accepted.tenant() == null -> "has no tenant";
 			case JobAccepted accepted when accepted.totalTasks() < 0 -> "has a negative totalTasks";
+			case JobPlanChanged plan when plan.jobId() == null -> "has no jobId";
+			case JobPlanChanged plan when plan.totalTasks() < 0 -> "has a negative totalTasks";
 			case JobCancelled cancelled when cancelled.jobId() == null -> "has no jobId";
 			case JobDeadlineReached deadline when deadline.jobId() == null -> "has no jobId";
 			default -> null;

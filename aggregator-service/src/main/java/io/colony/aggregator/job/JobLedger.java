@@ -8,6 +8,7 @@ import io.colony.contracts.JobCompleted;
 import io.colony.contracts.JobDeadlineReached;
 import io.colony.contracts.JobId;
 import io.colony.contracts.JobLimits;
+import io.colony.contracts.JobPlanChanged;
 import io.colony.contracts.JobResult;
 import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.TaskCounts;
@@ -16,6 +17,8 @@ import io.colony.contracts.Usage;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxMessage;
 import io.colony.platform.pricing.Usd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -42,9 +45,12 @@ import java.util.UUID;
 @Component
 public class JobLedger {
 
+	private static final Logger log = LoggerFactory.getLogger(JobLedger.class);
+
 	private static final String COLUMNS = """
 			job_id, tenant, total_tasks, succeeded, failed, prompt_tokens, completion_tokens, llm_calls, tool_calls,
-			cost_usd, reduce_strategy, max_tokens, max_cost_usd, closed_at is not null as closed
+			cost_usd, reduce_strategy, max_tokens, max_cost_usd, closed_at is not null as closed,
+			accepted_at is not null as accepted, plan_open, plan_failure, success_ratio
 			""";
 
 	private static final RowMapper<JobTally> TALLY = (rs, row) -> {
@@ -57,7 +63,8 @@ public class JobLedger {
 						rs.getLong("tool_calls"), Usd.canonical(rs.getBigDecimal("cost_usd"))),
 				reduce == null ? ReduceStrategy.COLLECT : ReduceStrategy.fromWireName(reduce),
 				rs.getObject("max_tokens", Long.class), maxCostUsd == null ? null : Usd.canonical(maxCostUsd),
-				rs.getBoolean("closed"));
+				rs.getBoolean("closed"), rs.getBoolean("accepted"), rs.getBoolean("plan_open"),
+				rs.getString("plan_failure"), rs.getBigDecimal("success_ratio"));
 	};
 
 	private final JdbcTemplate jdbc;
@@ -129,26 +136,32 @@ public class JobLedger {
 	}
 
 	/**
-	 * Closes an accepted job that is over, if nobody closed it yet: when all its tasks have finished, or else
-	 * when its usage has reached its budget (the tasks still running are then stopped by the orchestrator,
-	 * which reacts to the early {@code JobCompleted}). {@code tally} must come from this transaction (its row is
-	 * locked).
+	 * Closes an accepted job that is over, if nobody closed it yet: when its plan failed; when all its tasks have
+	 * finished and no more will be planned, or its success ratio is reached (or missed) with the plan closed; or
+	 * else when its usage has reached its budget (the tasks still running are then stopped by the orchestrator,
+	 * which reacts to the early {@code JobCompleted}). Runs after every change of the row (results, acceptance,
+	 * plan), so their order does not matter. {@code tally} must come from this transaction (its row is locked).
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public Optional<JobCompleted> closeIfOver(JobTally tally) {
 		if (tally.closed() || !tally.accepted()) {
 			return Optional.empty();
 		}
-		if (tally.allFinished()) {
-			return close(tally, JobOutcome.allFinished(tally.totalTasks(), tally.succeeded(), tally.failed()));
+		if (tally.planFailure() != null) {
+			return close(tally, JobOutcome.planFailed(tally.planFailure()));
+		}
+		Optional<JobOutcome> onCount = tally.outcomeOnCount();
+		if (onCount.isPresent()) {
+			return close(tally, onCount.get());
 		}
 		return tally.budgetSpent().flatMap(why -> close(tally, JobOutcome.budgetSpent(tally.succeeded(), why)));
 	}
 
 	/**
-	 * Records the job's size, owner and budgets, and counts the job for its tenant the first time. Idempotent;
-	 * if every result already arrived (results overtook the acceptance) or they already spent the budget, the
-	 * job closes here.
+	 * Records the job's size, owner, budgets, success ratio and whether its plan is open, and counts the job for
+	 * its tenant the first time. Idempotent; if every result already arrived (results overtook the acceptance),
+	 * they already spent the budget, or a plan event that overtook it closed or failed the plan, the job closes
+	 * here. A plan event applied before keeps its total and open flag: it is newer than the acceptance.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public Optional<JobCompleted> accept(JobAccepted accepted) {
@@ -158,26 +171,52 @@ public class JobLedger {
 		// updates only a row not accepted yet: a repeated acceptance returns nothing and changes nothing
 		Optional<JobTally> first = jdbc.query("""
 				insert into jobs (job_id, tenant, total_tasks, reduce_strategy, deadline, accepted_at, max_tokens,
-				                  max_cost_usd)
-				values (?, ?, ?, ?, ?, ?, ?, ?)
+				                  max_cost_usd, plan_open, success_ratio)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				on conflict (job_id) do update set
 				    tenant = excluded.tenant,
-				    total_tasks = excluded.total_tasks,
+				    total_tasks = case when jobs.plan_changed_at is null then excluded.total_tasks
+				                       else jobs.total_tasks end,
+				    plan_open = case when jobs.plan_changed_at is null then excluded.plan_open else jobs.plan_open end,
 				    reduce_strategy = excluded.reduce_strategy,
 				    deadline = excluded.deadline,
 				    accepted_at = excluded.accepted_at,
 				    max_tokens = excluded.max_tokens,
 				    max_cost_usd = excluded.max_cost_usd,
+				    success_ratio = excluded.success_ratio,
 				    updated_at = now()
 				where jobs.accepted_at is null
 				returning
 				""" + COLUMNS, TALLY, accepted.jobId().value(), accepted.tenant().value(), accepted.totalTasks(),
 				reduce.wireName(), timestamp(accepted.deadline()), Timestamp.from(acceptedAt), limits.maxTokens(),
-				limits.maxCostUsd()).stream().findFirst();
+				limits.maxCostUsd(), accepted.planOpen(), successRatio(accepted)).stream().findFirst();
 		if (first.isPresent()) {
 			tenants.countJob(accepted.tenant());
 		}
 		return closeIfOver(first.orElseGet(() -> lock(accepted.jobId(), accepted.tenant())));
+	}
+
+	/**
+	 * Applies the orchestrator's new plan of an open job: its total, whether more tasks may be planned, and a
+	 * failure that ends it; then closes it if that (with the results so far) is its end. A closed job does not
+	 * change. Events may overtake the acceptance (the job then closes on it) and each other (an event older than
+	 * the one applied last, by {@code at}, changes nothing).
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public Optional<JobCompleted> planChanged(JobPlanChanged plan) {
+		JobTally tally = lock(plan.jobId(), plan.tenant());
+		if (tally.closed()) {
+			return Optional.empty();
+		}
+		Instant at = plan.at() == null ? Instant.now() : plan.at();
+		Optional<JobTally> changed = jdbc.query("""
+				update jobs set total_tasks = ?, plan_open = ?, plan_failure = coalesce(plan_failure, ?),
+				                plan_changed_at = ?, updated_at = now()
+				where job_id = ? and (plan_changed_at is null or plan_changed_at <= ?)
+				returning
+				""" + COLUMNS, TALLY, plan.totalTasks(), plan.open(), plan.failure(), Timestamp.from(at),
+				plan.jobId().value(), Timestamp.from(at)).stream().findFirst();
+		return changed.flatMap(this::closeIfOver);
 	}
 
 	/** Closes the job as cancelled unless it already ended; later results are still stored, never re-close it. */
@@ -222,6 +261,19 @@ public class JobLedger {
 		outbox.append(new OutboxMessage(Destinations.EVENTS, Destinations.JOB_COMPLETED, completed,
 				completionMessageId(tally.jobId()), tally.tenant(), null, null));
 		return Optional.of(completed);
+	}
+
+	/**
+	 * The job's success ratio, or {@code null} for one outside (0, 1]: the gateway and the orchestrator refuse
+	 * those, and dead-lettering the acceptance for it would leave the job open until its deadline.
+	 */
+	private static BigDecimal successRatio(JobAccepted accepted) {
+		BigDecimal ratio = accepted.limits().successRatio();
+		if (ratio != null && (ratio.signum() <= 0 || ratio.compareTo(BigDecimal.ONE) > 0)) {
+			log.warn("job {}: ignoring successRatio {} outside (0, 1]", accepted.jobId(), ratio.toPlainString());
+			return null;
+		}
+		return ratio;
 	}
 
 	/** The same for every attempt to close the job, so that even a duplicate could be de-duplicated downstream. */

@@ -5,14 +5,15 @@ import io.colony.contracts.Usage;
 import io.colony.platform.pricing.Usd;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Optional;
 
 /**
  * The final status of a job and, when it did not fully succeed, why. Pure rules, no I/O.
  *
  * @param reason {@code null} when every task succeeded
- * @param endedEarly whether the job ended before all its tasks finished (cancellation, deadline, budget); its
- * {@code JobCompleted} then carries the reason as its own
+ * @param endedEarly whether the job ended before all its tasks finished (cancellation, deadline, budget, success
+ * ratio, a failed plan); its {@code JobCompleted} then carries the reason as its own
  */
 record JobOutcome(JobStatus status, String reason, boolean endedEarly) {
 
@@ -47,6 +48,39 @@ record JobOutcome(JobStatus status, String reason, boolean endedEarly) {
 	static JobOutcome cancelled(String why) {
 		return new JobOutcome(JobStatus.CANCELLED,
 				why == null || why.isBlank() ? "cancelled" : "cancelled: " + why, true);
+	}
+
+	/**
+	 * A job with a success ratio ends once {@code ceil(ratio × total)} tasks succeeded, {@code PARTIAL} if tasks are
+	 * still running; once every task finished below it, {@code FAILED}; otherwise (every task finished at or above
+	 * it) as {@link #allFinished}. Empty while neither.
+	 */
+	static Optional<JobOutcome> successRatio(BigDecimal ratio, int total, int succeeded, int failed) {
+		int required = requiredSuccesses(ratio, total);
+		String ratioText = ratio.stripTrailingZeros().toPlainString();
+		boolean finished = succeeded + failed >= total;
+		if (finished && succeeded < required) {
+			return Optional.of(new JobOutcome(JobStatus.FAILED, "success ratio " + ratioText + " not reached ("
+					+ succeeded + " of " + total + " succeeded)"));
+		}
+		if (finished) {
+			return Optional.of(allFinished(total, succeeded, failed));
+		}
+		if (succeeded >= required) {
+			return Optional.of(new JobOutcome(JobStatus.PARTIAL, "success ratio " + ratioText + " reached ("
+					+ succeeded + " of " + total + " succeeded)", true));
+		}
+		return Optional.empty();
+	}
+
+	/** {@code ceil(ratio × total)}. */
+	static int requiredSuccesses(BigDecimal ratio, int total) {
+		return ratio.multiply(BigDecimal.valueOf(total)).setScale(0, RoundingMode.CEILING).intValueExact();
+	}
+
+	/** The orchestrator found that the job cannot produce its answer any more (an invalid plan, a failed stage). */
+	static JobOutcome planFailed(String failure) {
+		return new JobOutcome(JobStatus.FAILED, failure, true);
 	}
 
 	/** The budget ran out first: keep what succeeded, if anything did; {@code why} from {@link #budgetSpent}. */

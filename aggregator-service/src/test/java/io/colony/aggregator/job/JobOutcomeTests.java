@@ -102,6 +102,54 @@ class JobOutcomeTests {
 	}
 
 	@Test
+	void aSuccessRatioNeedsTheCeilingOfItsShareOfTheTotal() {
+		assertThat(JobOutcome.requiredSuccesses(new BigDecimal("0.8"), 10)).isEqualTo(8);
+		assertThat(JobOutcome.requiredSuccesses(new BigDecimal("0.8"), 11)).isEqualTo(9);
+		assertThat(JobOutcome.requiredSuccesses(new BigDecimal("0.5"), 3)).isEqualTo(2);
+		assertThat(JobOutcome.requiredSuccesses(BigDecimal.ONE, 7)).isEqualTo(7);
+	}
+
+	@Test
+	void reachingTheSuccessRatioWithTasksRunningIsAnEarlyPartial() {
+		BigDecimal ratio = new BigDecimal("0.80");
+		assertThat(JobOutcome.successRatio(ratio, 10, 7, 0)).isEmpty();
+		assertThat(JobOutcome.successRatio(ratio, 10, 7, 2)).isEmpty();
+		assertThat(JobOutcome.successRatio(ratio, 10, 8, 0)).contains(
+				new JobOutcome(JobStatus.PARTIAL, "success ratio 0.8 reached (8 of 10 succeeded)", true));
+	}
+
+	@Test
+	void missingTheSuccessRatioAtTheEndFailsAndMeetingItEndsAsUsual() {
+		BigDecimal ratio = new BigDecimal("0.8");
+		assertThat(JobOutcome.successRatio(ratio, 10, 6, 4)).contains(
+				new JobOutcome(JobStatus.FAILED, "success ratio 0.8 not reached (6 of 10 succeeded)"));
+		assertThat(JobOutcome.successRatio(ratio, 10, 10, 0)).contains(new JobOutcome(JobStatus.SUCCEEDED, null));
+		assertThat(JobOutcome.successRatio(ratio, 10, 9, 1))
+			.contains(new JobOutcome(JobStatus.PARTIAL, "1 of 10 tasks failed"));
+	}
+
+	@Test
+	void anOpenPlanOrAMissingAcceptanceNeverEndsAJobOnItsCount() {
+		JobTally open = new JobTally(JobId.random(), TenantId.of("acme"), 2, 2, 0, Usage.NONE, ReduceStrategy.COLLECT,
+				null, null, false, true, true, null, new BigDecimal("0.5"));
+		JobTally notAccepted = new JobTally(JobId.random(), TenantId.of("acme"), 2, 2, 0, Usage.NONE,
+				ReduceStrategy.COLLECT, null, null, false, false, false, null, null);
+		JobTally closedPlan = new JobTally(JobId.random(), TenantId.of("acme"), 2, 2, 0, Usage.NONE,
+				ReduceStrategy.COLLECT, null, null, false, true, false, null, null);
+
+		assertThat(open.allFinished()).isFalse();
+		assertThat(open.outcomeOnCount()).isEmpty();
+		assertThat(notAccepted.outcomeOnCount()).isEmpty();
+		assertThat(closedPlan.outcomeOnCount()).contains(new JobOutcome(JobStatus.SUCCEEDED, null));
+	}
+
+	@Test
+	void aFailedPlanFailsEarlyWithItsReason() {
+		assertThat(JobOutcome.planFailed("plan is not JSON"))
+			.isEqualTo(new JobOutcome(JobStatus.FAILED, "plan is not JSON", true));
+	}
+
+	@Test
 	void aTallyIsFinishedOnlyOnceAcceptedAndEveryTaskHasAResult() {
 		JobTally beforeAcceptance = tally(null, 5, 0);
 		JobTally halfway = tally(10, 4, 1);

@@ -35,6 +35,7 @@ import io.colony.platform.messaging.MessagePublisher;
 import io.colony.platform.messaging.Outgoing;
 import io.colony.platform.testing.Await;
 import io.colony.platform.testing.ColonyTestEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -56,9 +58,12 @@ import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +107,17 @@ class GatewayIntegrationTests {
 
 	static final String OVER_BUDGET_DETAIL = "the job needs at least 30 prompt tokens, more than its token budget of 29";
 
+	/** The fake orchestrator refuses jobs of this agent type as over the tenant's concurrent-job quota. */
+	static final String CROWDED_AGENT = "crowded";
+
+	/** A tenant with tiny rate limits (see the properties): 2 submissions and 3 other requests a minute. */
+	static final String THROTTLED = "throttled";
+
+	/** This class's own Redis keys: other test classes, modules and worktrees share the Redis on 6379. */
+	static final String KEY_PREFIX = "colony:test:" + UUID.randomUUID() + ":";
+
+	static final String CONSOLE_ORIGIN = "https://console.example.com";
+
 	@DynamicPropertySource
 	static void colony(DynamicPropertyRegistry registry) {
 		env.properties().forEach((key, value) -> registry.add(key, () -> value));
@@ -112,6 +128,11 @@ class GatewayIntegrationTests {
 		registry.add("colony.gateway.max-inputs", () -> "5");
 		registry.add("colony.gateway.local-issuer.key-file", keyFile::toString);
 		registry.add("colony.messaging.command-timeout", () -> "PT3S");
+		registry.add("colony.gateway.limits.key-prefix", () -> KEY_PREFIX);
+		registry.add("colony.gateway.limits.tenants." + THROTTLED + ".submissions-per-minute", () -> "2");
+		registry.add("colony.gateway.limits.tenants." + THROTTLED + ".requests-per-minute", () -> "3");
+		registry.add("colony.gateway.limits.active-jobs-retry-after", () -> "PT7S");
+		registry.add("colony.gateway.cors.allowed-origins", () -> CONSOLE_ORIGIN);
 	}
 
 	@LocalServerPort
@@ -122,6 +143,12 @@ class GatewayIntegrationTests {
 
 	@Autowired
 	MessagePublisher publisher;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
 
 	WebTestClient web;
 
@@ -150,14 +177,22 @@ class GatewayIntegrationTests {
 
 	@AfterAll
 	void cleanUp() {
-		upstreams.close();
-		env.close();
+		try {
+			redis.keys(KEY_PREFIX + "*").concatMap(redis::delete).then().block(Duration.ofSeconds(10));
+		}
+		finally {
+			upstreams.close();
+			env.close();
+		}
 	}
 
 	private CommandReply answer(ColonyCommand command) {
 		return switch (command) {
 			case SubmitJob submit when submit.spec().agent().equals(OVER_BUDGET_AGENT) ->
 				new CommandRejected("budget-exceeded", 422, "Budget exceeded", OVER_BUDGET_DETAIL);
+			case SubmitJob submit when submit.spec().agent().equals(CROWDED_AGENT) ->
+				new CommandRejected("too-many-active-jobs", 429, "Too many active jobs",
+						"tenant '" + submit.tenant() + "' has 5 jobs accepted or running, its limit is 5");
 			case SubmitJob submit when submit.idempotencyKey() != null -> {
 				SubmitJob first = byIdempotencyKey.putIfAbsent(submit.idempotencyKey(), submit);
 				if (first == null) {
@@ -276,7 +311,8 @@ class GatewayIntegrationTests {
 				"\"inputs\":[]"), 400, "invalid-job-request", "inputs");
 		badJob(write, JOB.replace("\"inputs\":[", "\"inputs\":[{\"id\":\"c\",\"content\":\"\"},{\"id\":\"d\",\"content\":\"\"},"
 				+ "{\"id\":\"e\",\"content\":\"\"},{\"id\":\"f\",\"content\":\"\"},"), 400, "invalid-job-request", "inputs");
-		badJob(write, JOB.replace("scatter-gather", "pipeline"), 400, "invalid-job-request", "pattern");
+		badJob(write, JOB.replace("scatter-gather", "map-reduce"), 400, "invalid-job-request", "pattern");
+		badJob(write, JOB.replace("scatter-gather", "pipeline"), 400, "unknown-field", "agent");
 		badJob(write, JOB.replace("high", "urgent"), 400, "invalid-job-request", "priority");
 		badJob(write, JOB.replace("PT10M", "PT48H"), 400, "invalid-job-request", "limits.deadline");
 		badJob(write, JOB.replace("\"maxAttempts\":3", "\"maxAttempts\":\"3\""), 400, "invalid-job-request",
@@ -429,7 +465,7 @@ class GatewayIntegrationTests {
 			.exchange()
 			.expectStatus().isOk()
 			.expectBody(Map.class).returnResult().getResponseBody().get("scope");
-		assertThat(defaults).isEqualTo("jobs:read jobs:write registry:read registry:write");
+		assertThat(defaults).isEqualTo("jobs:read jobs:write registry:read agents:read agents:write");
 	}
 
 	@Test
@@ -641,6 +677,195 @@ class GatewayIntegrationTests {
 			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:job-not-found");
 	}
 
+	// ---- protection: rate limits and the concurrent-job quota ---------------------------------------------
+
+	@Test
+	void submissionsOverTheTenantsRateAre429WithRetryAfterAndNothingIsPublished() {
+		String client = token(THROTTLED, "jobs:read jobs:write");
+		for (int i = 0; i < 2; i++) {
+			web.post().uri("/api/v1/jobs").headers(bearer(client)).contentType(MediaType.APPLICATION_JSON).bodyValue(JOB)
+				.exchange()
+				.expectStatus().isAccepted();
+		}
+
+		var refused = web.post().uri("/api/v1/jobs").headers(bearer(client)).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JOB)
+			.exchange()
+			.expectStatus().isEqualTo(429)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("urn:colony:problem:rate-limited")
+			.jsonPath("$.budget").isEqualTo("submissions")
+			.jsonPath("$.limit").isEqualTo(2)
+			.jsonPath("$.window").isEqualTo("PT1M")
+			.jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("'throttled'"))
+			.returnResult();
+		long retryAfter = Long.parseLong(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+		assertThat(retryAfter).as("seconds until the first submission leaves the minute").isBetween(1L, 60L);
+		assertThat(commands).filteredOn(command -> command instanceof SubmitJob submit
+				&& submit.tenant().value().equals(THROTTLED)).hasSize(2);
+
+		// reads draw on their own budget: the refused submissions did not touch it
+		for (int i = 0; i < 3; i++) {
+			web.get().uri("/api/v1/usage").headers(bearer(client)).exchange().expectStatus().isOk();
+		}
+		web.get().uri("/api/v1/usage").headers(bearer(client)).exchange()
+			.expectStatus().isEqualTo(429)
+			.expectHeader().exists(HttpHeaders.RETRY_AFTER)
+			.expectBody().jsonPath("$.budget").isEqualTo("requests");
+		assertThat(upstreams.requests).filteredOn(r -> r.equals("GET /internal/v1/usage tenant=" + THROTTLED))
+			.hasSize(3);
+
+		// another tenant is not affected
+		web.post().uri("/api/v1/jobs").headers(bearer(token("acme", "jobs:write"))).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(JOB).exchange().expectStatus().isAccepted();
+		assertThat(refusals(THROTTLED, "submissions")).isEqualTo(1);
+		assertThat(refusals(THROTTLED, "requests")).isEqualTo(1);
+		assertThat(meters.find("colony.gateway.rate.limited").tag("tenant", "acme").counters()).isEmpty();
+		assertThat(meters.get("colony.gateway.rate.limit.degraded").gauge().value()).as("Redis answered").isZero();
+	}
+
+	@Test
+	void theOrchestratorsConcurrentJobQuotaIsA429WithRetryAfter() {
+		double before = refusals("acme", "too-many-active-jobs");
+
+		web.post().uri("/api/v1/jobs").headers(bearer(token("acme", "jobs:write")))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(JOB.replace("summarizer", CROWDED_AGENT))
+			.exchange()
+			.expectStatus().isEqualTo(429)
+			.expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "7")
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("urn:colony:problem:too-many-active-jobs")
+			.jsonPath("$.detail").isEqualTo("tenant 'acme' has 5 jobs accepted or running, its limit is 5");
+
+		assertThat(refusals("acme", "too-many-active-jobs")).isEqualTo(before + 1);
+	}
+
+	// ---- protection: tenant isolation ---------------------------------------------------------------------
+
+	@Test
+	void anotherTenantsJobIsNotFoundOnEveryRouteAndIndistinguishableFromNone() {
+		JobId job = storedJob(ACME, JobStatus.RUNNING);
+		JobId none = JobId.random();
+		String globex = token("globex", "jobs:read jobs:write");
+
+		for (JobId id : List.of(job, none)) {
+			String path = "/api/v1/jobs/" + id;
+			notFound(web.get().uri(path).headers(bearer(globex)).exchange(), id);
+			notFound(web.get().uri(path + "/results").headers(bearer(globex)).exchange(), id);
+			notFound(web.get().uri(path + "/results?page=0&size=10").headers(bearer(globex)).exchange(), id);
+			notFound(web.get().uri(path + "/events").headers(bearer(globex)).accept(MediaType.TEXT_EVENT_STREAM)
+				.exchange(), id);
+			web.delete().uri(path).headers(bearer(globex)).exchange()
+				.expectStatus().isNotFound()
+				.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:job-not-found");
+		}
+
+		assertThat(upstreams.requests).as("the aggregator is never asked for another tenant's results")
+			.noneMatch(r -> r.contains(job + "/results"));
+		assertThat(commands).as("the cancellation went out under the caller's tenant, never acme's")
+			.filteredOn(command -> command instanceof CancelJob cancel && cancel.jobId().equals(job))
+			.allSatisfy(command -> assertThat(((CancelJob) command).tenant()).isEqualTo(TenantId.of("globex")));
+		web.get().uri("/api/v1/jobs/" + job).headers(bearer(token("acme", "jobs:read"))).exchange()
+			.expectStatus().isOk();
+	}
+
+	@Test
+	void theRegistryIsFleetWideSoEveryTenantSeesTheSameAgentsAndNoTenantIsSent() {
+		int before = upstreams.requests.size();
+
+		byte[] acme = web.get().uri("/api/v1/registry/agents").headers(bearer(token("acme", "registry:read")))
+			.exchange().expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+		byte[] globex = web.get().uri("/api/v1/registry/agents").headers(bearer(token("globex", "registry:read")))
+			.exchange().expectStatus().isOk().expectBody().returnResult().getResponseBodyContent();
+
+		assertThat(globex).isEqualTo(acme);
+		assertThat(upstreams.requests.subList(before, upstreams.requests.size()))
+			.containsExactly("GET /api/v1/registry/agents tenant=null", "GET /api/v1/registry/agents tenant=null");
+	}
+
+	// ---- protection: request sizes ------------------------------------------------------------------------
+
+	@Test
+	void everyRequestBodyIsCappedWhateverTheRoute() {
+		int before = upstreams.requests.size();
+		byte[] oversize = new byte[70 * 1024];
+
+		web.post().uri("/api/v1/registry/agents/{agent}/keys/rotate", "a-1").headers(bearer(token("acme", "registry:write")))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(oversize)
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:payload-too-large");
+		// refused before authentication: nobody gets to send that much
+		web.post().uri("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).bodyValue(oversize)
+			.exchange()
+			.expectStatus().isEqualTo(413);
+		assertThat(upstreams.requests.subList(before, upstreams.requests.size())).isEmpty();
+
+		String form = "grant_type=client_credentials&tenant=acme&pad=" + "x".repeat(20 * 1024);
+		web.post().uri("/oauth2/token").headers(headers -> headers.setBasicAuth("colony-cli", "colony-local-secret"))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(form)
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:payload-too-large");
+		web.post().uri("/oauth2/token").headers(headers -> headers.setBasicAuth("colony-cli", "colony-local-secret"))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED).body(BodyInserters.fromDataBuffers(chunked(form)))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void requestLinesAndHeadersAreBounded() throws IOException {
+		assertThat(rawStatus("GET /nothing/" + "x".repeat(3000) + " HTTP/1.1", List.of()))
+			.as("a long but acceptable request line").isEqualTo(404);
+		assertThat(rawStatus("GET /api/v1/jobs/" + "x".repeat(5000) + " HTTP/1.1", List.of())).isEqualTo(414);
+		assertThat(rawStatus("GET /actuator/health HTTP/1.1", List.of("X-Padding: " + "x".repeat(17 * 1024))))
+			.isEqualTo(431);
+		assertThat(rawStatus("GET /actuator/health HTTP/1.1", List.of("X-Padding: " + "x".repeat(8 * 1024))))
+			.as("a large but acceptable header block").isEqualTo(200);
+	}
+
+	// ---- protection: CORS ---------------------------------------------------------------------------------
+
+	@Test
+	void onlyTheConsolesOriginMayCallTheConsolesPathsFromABrowser() {
+		web.options().uri("/api/v1/credentials/requests")
+			.header(HttpHeaders.ORIGIN, CONSOLE_ORIGIN)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization, content-type")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, CONSOLE_ORIGIN)
+			.expectHeader().value(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, methods -> assertThat(methods).contains("POST"))
+			.expectHeader().value(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+					headers -> assertThat(headers.toLowerCase()).contains("authorization").contains("content-type"))
+			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+
+		preflightRefused("/api/v1/credentials/requests", "https://evil.example.com", "GET");
+		preflightRefused("/api/v1/credentials/requests", CONSOLE_ORIGIN.replace("https", "http"), "GET");
+		preflightRefused("/api/v1/jobs", CONSOLE_ORIGIN, "POST");
+		preflightRefused("/api/v1/registry/agents", CONSOLE_ORIGIN, "GET");
+		preflightRefused("/api/v1/credentials/requests", CONSOLE_ORIGIN, "DELETE");
+
+		// the real request: the console's origin may read even a refusal; any other origin's page may not
+		web.get().uri("/api/v1/credentials/requests").header(HttpHeaders.ORIGIN, CONSOLE_ORIGIN)
+			.exchange()
+			.expectStatus().isUnauthorized()
+			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, CONSOLE_ORIGIN)
+			.expectHeader().value(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS,
+					exposed -> assertThat(exposed).contains(HttpHeaders.RETRY_AFTER));
+		web.get().uri("/api/v1/credentials/requests").header(HttpHeaders.ORIGIN, "https://evil.example.com")
+			.exchange()
+			.expectStatus().isUnauthorized()
+			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+		web.get().uri("/api/v1/jobs/" + JobId.random()).header(HttpHeaders.ORIGIN, CONSOLE_ORIGIN)
+			.exchange()
+			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+	}
+
 	// ---- everything else --------------------------------------------------------------------------------
 
 	@Test
@@ -677,6 +902,47 @@ class GatewayIntegrationTests {
 			.jsonPath("$.detail").isNotEmpty();
 		if (field != null) {
 			spec.jsonPath("$.field").isEqualTo(field);
+		}
+	}
+
+	private void notFound(WebTestClient.ResponseSpec response, JobId id) {
+		response.expectStatus().isNotFound()
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("urn:colony:problem:job-not-found")
+			.jsonPath("$.detail").isEqualTo("there is no job " + id);
+	}
+
+	private void preflightRefused(String path, String origin, String method) {
+		web.options().uri(path)
+			.header(HttpHeaders.ORIGIN, origin)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, method)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+			.exchange()
+			.expectStatus().isForbidden()
+			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.type").isEqualTo("urn:colony:problem:cors-not-allowed");
+	}
+
+	private double refusals(String tenant, String budget) {
+		var counter = meters.find("colony.gateway.rate.limited").tag("tenant", tenant).tag("budget", budget).counter();
+		return counter == null ? 0 : counter.count();
+	}
+
+	/** The status line's code for a request written byte by byte, as no HTTP client would send it. */
+	private int rawStatus(String requestLine, List<String> headers) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			StringBuilder request = new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+			headers.forEach(header -> request.append(header).append("\r\n"));
+			request.append("Connection: close\r\n\r\n");
+			socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+				.readLine();
+			assertThat(statusLine).as("status line").startsWith("HTTP/1.1 ");
+			return Integer.parseInt(statusLine.substring(9, 12));
 		}
 	}
 

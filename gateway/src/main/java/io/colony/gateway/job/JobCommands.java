@@ -3,8 +3,12 @@ package io.colony.gateway.job;
 import io.colony.contracts.ColonyCommand;
 import io.colony.contracts.CommandRejected;
 import io.colony.contracts.CommandReply;
+import io.colony.contracts.TenantId;
 import io.colony.gateway.problem.ProblemException;
+import io.colony.gateway.ratelimit.RateLimitProperties;
+import io.colony.gateway.ratelimit.TenantRateLimiter;
 import io.colony.platform.messaging.CommandClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.amqp.AmqpException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
@@ -25,8 +29,14 @@ class JobCommands {
 
 	private final ObjectProvider<CommandClient> client;
 
-	JobCommands(ObjectProvider<CommandClient> client) {
+	private final String activeJobsRetryAfter;
+
+	private final MeterRegistry meters;
+
+	JobCommands(ObjectProvider<CommandClient> client, RateLimitProperties limits, MeterRegistry meters) {
 		this.client = client;
+		this.activeJobsRetryAfter = Long.toString(limits.activeJobsRetryAfter().toSeconds());
+		this.meters = meters;
 	}
 
 	Mono<CommandReply> send(String routingKey, ColonyCommand command) {
@@ -36,12 +46,23 @@ class JobCommands {
 			.onErrorMap(JobCommands::unanswered);
 	}
 
-	/** The problem a refusal maps onto; its slug, status, title and detail are the orchestrator's. */
-	static ProblemException rejected(CommandRejected rejected) {
+	/**
+	 * The problem a refusal maps onto; its slug, status, title and detail are the orchestrator's. A 429 (the
+	 * tenant's concurrent-job quota, {@code too-many-active-jobs}) gets {@code Retry-After}
+	 * ({@code colony.gateway.limits.active-jobs-retry-after}: nobody knows when one of its jobs ends) and is
+	 * counted in {@code colony.gateway.rate.limited} with {@code budget} = the problem's slug.
+	 */
+	ProblemException rejected(CommandRejected rejected, TenantId tenant) {
 		int status = rejected.status() >= 400 && rejected.status() <= 599 ? rejected.status() : 400;
 		String problem = rejected.problem() == null || rejected.problem().isBlank() ? "rejected" : rejected.problem();
 		String title = rejected.title() == null ? "Command rejected" : rejected.title();
-		return new ProblemException(HttpStatusCode.valueOf(status), problem, title, rejected.detail());
+		ProblemException exception = new ProblemException(HttpStatusCode.valueOf(status), problem, title,
+				rejected.detail());
+		if (status == HttpStatus.TOO_MANY_REQUESTS.value()) {
+			TenantRateLimiter.countRefusal(meters, tenant, problem);
+			exception.header(HttpHeaders.RETRY_AFTER, activeJobsRetryAfter);
+		}
+		return exception;
 	}
 
 	static ProblemException unexpected(CommandReply reply) {

@@ -1,13 +1,18 @@
 package io.colony.gateway.job;
 
+import io.colony.contracts.FanOut;
 import io.colony.contracts.JobInput;
 import io.colony.contracts.JobLimits;
 import io.colony.contracts.JobSpec;
 import io.colony.contracts.NoAgentPolicy;
+import io.colony.contracts.Pipeline;
+import io.colony.contracts.PipelineStage;
+import io.colony.contracts.PlanLimits;
 import io.colony.contracts.Priority;
 import io.colony.contracts.Reduce;
 import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.ScatterGather;
+import io.colony.contracts.Supervisor;
 import io.colony.gateway.problem.ProblemException;
 import org.springframework.http.HttpStatus;
 import tools.jackson.core.JacksonException;
@@ -34,17 +39,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Reads a job submission strictly: well-formed JSON, one object, no duplicate or unknown fields, no silent
  * coercion (a number is not a string, {@code 3.5} is not an integer), then validates every field. Every
  * failure is a 400 problem whose {@code field} names the first offending field and whose {@code errors} lists
- * them all (up to {@value #MAX_REPORTED_ERRORS}).
+ * them all (up to {@value #MAX_REPORTED_ERRORS}). Each pattern has its own body ({@link JobRequest}): a field of
+ * another pattern is an unknown field.
  */
 final class JobRequestParser {
 
-	static final List<String> PATTERNS = List.of(ScatterGather.PATTERN);
+	static final List<String> PATTERNS = List.of(ScatterGather.PATTERN, Pipeline.PATTERN, Supervisor.PATTERN);
 
 	static final Duration MIN_DEADLINE = Duration.ofSeconds(1);
 
@@ -57,6 +64,17 @@ final class JobRequestParser {
 	static final int MAX_AGENT_LENGTH = 200;
 
 	static final int MAX_REPORTED_ERRORS = 20;
+
+	static final int MAX_STAGES = 20;
+
+	static final int MAX_SPECIALISTS = 50;
+
+	static final int MAX_PLAN_DEPTH = 5;
+
+	static final int MAX_SUBTASKS = 1000;
+
+	/** A stage's name names its results ({@code <name>/<input id>}): lower-case letters, digits and dashes. */
+	private static final Pattern STAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
 	private static final JsonMapper STRICT = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -98,8 +116,12 @@ final class JobRequestParser {
 	JobSpec parse(byte[] body) {
 		JsonNode tree = readTree(body);
 		String pattern = pattern(tree);
-		JobRequest request = bind(tree);
-		return validate(request, pattern);
+		return switch (pattern) {
+			case ScatterGather.PATTERN -> scatterGather(bind(tree, JobRequest.ScatterGatherBody.class, pattern));
+			case Pipeline.PATTERN -> pipeline(bind(tree, JobRequest.PipelineBody.class, pattern));
+			case Supervisor.PATTERN -> supervisor(bind(tree, JobRequest.SupervisorBody.class, pattern));
+			default -> throw new IllegalStateException("pattern " + pattern + " is supported but not mapped");
+		};
 	}
 
 	private static JsonNode readTree(byte[] body) {
@@ -137,9 +159,9 @@ final class JobRequestParser {
 		return pattern.asString();
 	}
 
-	private static JobRequest bind(JsonNode tree) {
+	private static <T extends JobRequest> T bind(JsonNode tree, Class<T> body, String pattern) {
 		try {
-			return STRICT.treeToValue(tree, JobRequest.class);
+			return STRICT.treeToValue(tree, body);
 		}
 		catch (UnrecognizedPropertyException ex) {
 			String field = path(ex);
@@ -147,7 +169,7 @@ final class JobRequestParser {
 					: "; allowed here: " + ex.getKnownPropertyIds().stream().map(Object::toString).sorted()
 						.collect(Collectors.joining(", "));
 			throw new ProblemException(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field",
-					"unknown field '" + field + "'" + known).property("field", field);
+					"unknown field '" + field + "' in a " + pattern + " job" + known).property("field", field);
 		}
 		catch (MismatchedInputException ex) {
 			String field = path(ex);
@@ -160,14 +182,49 @@ final class JobRequestParser {
 		}
 	}
 
-	private JobSpec validate(JobRequest request, String pattern) {
+	private JobSpec scatterGather(JobRequest.ScatterGatherBody request) {
 		List<FieldError> errors = new ArrayList<>();
 		requireText(errors, "agent", request.agent(), MAX_AGENT_LENGTH);
 		requireText(errors, "instruction", request.instruction(), Integer.MAX_VALUE);
+		List<JobInput> inputs = inputs(errors, request.inputs());
+		Common common = common(errors, request);
+		return new ScatterGather(request.agent(), request.instruction(), inputs, common.reduce(), common.priority(),
+				common.limits(), request.model(), common.whenNoAgent());
+	}
+
+	private JobSpec pipeline(JobRequest.PipelineBody request) {
+		List<FieldError> errors = new ArrayList<>();
+		List<JobInput> inputs = inputs(errors, request.inputs());
+		List<PipelineStage> stages = stages(errors, request.stages());
+		Common common = common(errors, request);
+		return new Pipeline(inputs, stages, common.reduce(), common.priority(), common.limits(), request.model(),
+				common.whenNoAgent());
+	}
+
+	private JobSpec supervisor(JobRequest.SupervisorBody request) {
+		List<FieldError> errors = new ArrayList<>();
+		requireText(errors, "supervisor", request.supervisor(), MAX_AGENT_LENGTH);
+		requireText(errors, "instruction", request.instruction(), Integer.MAX_VALUE);
+		JobInput input = input(errors, "input", request.input(), null);
+		List<String> specialists = specialists(errors, request.specialists());
+		PlanLimits plan = plan(errors, request.plan());
+		Common common = common(errors, request);
+		return new Supervisor(request.supervisor(), request.instruction(), input, specialists, plan, common.reduce(),
+				common.priority(), common.limits(), request.model(), common.whenNoAgent());
+	}
+
+	/** The fields every pattern has. */
+	private record Common(Reduce reduce, Priority priority, JobLimits limits, NoAgentPolicy whenNoAgent) {
+	}
+
+	/**
+	 * Validates the fields every pattern has and throws if any field so far (the pattern's own included) is
+	 * invalid, so every error is reported at once.
+	 */
+	private static Common common(List<FieldError> errors, JobRequest request) {
 		if (request.model() != null) {
 			requireText(errors, "model", request.model(), MAX_AGENT_LENGTH);
 		}
-		List<JobInput> inputs = inputs(errors, request.inputs());
 		ReduceStrategy strategy = strategy(errors, request.reduce());
 		Priority priority = priority(errors, request.priority());
 		JobLimits limits = limits(errors, request.limits());
@@ -175,11 +232,96 @@ final class JobRequestParser {
 		if (!errors.isEmpty()) {
 			throw invalid(errors);
 		}
-		return switch (pattern) {
-			case ScatterGather.PATTERN -> new ScatterGather(request.agent(), request.instruction(), inputs,
-					new Reduce(strategy), priority, limits, request.model(), whenNoAgent);
-			default -> throw new IllegalStateException("pattern " + pattern + " passed validation but is not mapped");
-		};
+		return new Common(new Reduce(strategy), priority, limits, whenNoAgent);
+	}
+
+	private static List<PipelineStage> stages(List<FieldError> errors, List<JobRequest.Stage> stages) {
+		if (stages == null) {
+			errors.add(new FieldError("stages",
+					"is required: a non-empty array of {\"name\"?, \"agent\", \"instruction\", \"fanOut\"?}"));
+			return List.of();
+		}
+		if (stages.isEmpty()) {
+			errors.add(new FieldError("stages", "must contain at least one stage"));
+			return List.of();
+		}
+		if (stages.size() > MAX_STAGES) {
+			errors.add(new FieldError("stages", "must contain at most " + MAX_STAGES + " stages, has " + stages.size()));
+			return List.of();
+		}
+		List<PipelineStage> mapped = new ArrayList<>(stages.size());
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < stages.size(); i++) {
+			JobRequest.Stage stage = stages.get(i);
+			String field = "stages[" + i + "]";
+			if (stage == null) {
+				errors.add(new FieldError(field, "must be an object {\"name\"?, \"agent\", \"instruction\", \"fanOut\"?}"));
+				continue;
+			}
+			// an unnamed stage's results are named stage<n>, so a name may not take another stage's default
+			String name = stage.name() == null ? "stage" + (i + 1) : stage.name();
+			if (stage.name() != null && !STAGE_NAME.matcher(stage.name()).matches()) {
+				errors.add(new FieldError(field + ".name",
+						"must be 1 to 64 lower-case letters, digits and dashes, starting with a letter or digit (was '"
+								+ stage.name() + "')"));
+			}
+			else if (!names.add(name)) {
+				errors.add(new FieldError(field + ".name", "duplicates the name '" + name + "' of an earlier stage"
+						+ (stage.name() == null ? " (an unnamed stage is named stage<n>)" : "")));
+			}
+			requireText(errors, field + ".agent", stage.agent(), MAX_AGENT_LENGTH);
+			requireText(errors, field + ".instruction", stage.instruction(), Integer.MAX_VALUE);
+			FanOut fanOut = FanOut.PER_INPUT;
+			if (stage.fanOut() != null) {
+				try {
+					fanOut = FanOut.fromWireName(stage.fanOut());
+				}
+				catch (IllegalArgumentException ex) {
+					errors.add(new FieldError(field + ".fanOut", "must be one of: " + Arrays.stream(FanOut.values())
+						.map(FanOut::wireName).collect(Collectors.joining(", ")) + " (was '" + stage.fanOut() + "')"));
+				}
+			}
+			mapped.add(new PipelineStage(stage.name(), stage.agent(), stage.instruction(), fanOut));
+		}
+		return mapped;
+	}
+
+	private static List<String> specialists(List<FieldError> errors, List<String> specialists) {
+		if (specialists == null) {
+			return List.of();
+		}
+		if (specialists.size() > MAX_SPECIALISTS) {
+			errors.add(new FieldError("specialists",
+					"must name at most " + MAX_SPECIALISTS + " agent types, has " + specialists.size()));
+			return List.of();
+		}
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < specialists.size(); i++) {
+			String field = "specialists[" + i + "]";
+			String specialist = specialists.get(i);
+			int before = errors.size();
+			requireText(errors, field, specialist, MAX_AGENT_LENGTH);
+			if (errors.size() == before && !seen.add(specialist)) {
+				errors.add(new FieldError(field, "names '" + specialist + "' twice"));
+			}
+		}
+		return specialists;
+	}
+
+	/** {@code null} components (absent) leave the orchestrator's defaults. */
+	private static PlanLimits plan(List<FieldError> errors, JobRequest.Plan plan) {
+		if (plan == null) {
+			return PlanLimits.DEFAULTS;
+		}
+		if (plan.maxSubtasks() != null && (plan.maxSubtasks() < 1 || plan.maxSubtasks() > MAX_SUBTASKS)) {
+			errors.add(new FieldError("plan.maxSubtasks",
+					"must be from 1 to " + MAX_SUBTASKS + " (was " + plan.maxSubtasks() + ")"));
+		}
+		if (plan.maxDepth() != null && (plan.maxDepth() < 1 || plan.maxDepth() > MAX_PLAN_DEPTH)) {
+			errors.add(new FieldError("plan.maxDepth",
+					"must be from 1 to " + MAX_PLAN_DEPTH + " (was " + plan.maxDepth() + ")"));
+		}
+		return new PlanLimits(plan.maxSubtasks(), plan.maxDepth());
 	}
 
 	private static void requireText(List<FieldError> errors, String field, String value, int maxLength) {
@@ -210,30 +352,40 @@ final class JobRequestParser {
 		List<JobInput> mapped = new ArrayList<>(inputs.size());
 		Set<String> seen = new HashSet<>(inputs.size() * 2);
 		for (int i = 0; i < inputs.size(); i++) {
-			JobRequest.Input input = inputs.get(i);
-			String field = "inputs[" + i + "]";
-			if (input == null) {
-				errors.add(new FieldError(field, "must be an object {\"id\", \"content\"}"));
-				continue;
+			JobInput input = input(errors, "inputs[" + i + "]", inputs.get(i), seen);
+			if (input != null) {
+				mapped.add(input);
 			}
-			if (input.id() == null) {
-				errors.add(new FieldError(field + ".id", "is required"));
-			}
-			else if (input.id().isBlank()) {
-				errors.add(new FieldError(field + ".id", "must not be blank"));
-			}
-			else if (input.id().length() > MAX_ID_LENGTH) {
-				errors.add(new FieldError(field + ".id", "must be at most " + MAX_ID_LENGTH + " characters"));
-			}
-			else if (!seen.add(input.id())) {
-				errors.add(new FieldError(field + ".id", "duplicates the id '" + input.id() + "' of an earlier input"));
-			}
-			if (input.content() == null) {
-				errors.add(new FieldError(field + ".content", "is required"));
-			}
-			mapped.add(new JobInput(input.id(), input.content()));
 		}
 		return mapped;
+	}
+
+	/**
+	 * One {@code {"id", "content"}}; {@code seen} (when not {@code null}) holds the ids of earlier inputs.
+	 *
+	 * @return {@code null} when the input is absent
+	 */
+	private static JobInput input(List<FieldError> errors, String field, JobRequest.Input input, Set<String> seen) {
+		if (input == null) {
+			errors.add(new FieldError(field, "is required: an object {\"id\", \"content\"}"));
+			return null;
+		}
+		if (input.id() == null) {
+			errors.add(new FieldError(field + ".id", "is required"));
+		}
+		else if (input.id().isBlank()) {
+			errors.add(new FieldError(field + ".id", "must not be blank"));
+		}
+		else if (input.id().length() > MAX_ID_LENGTH) {
+			errors.add(new FieldError(field + ".id", "must be at most " + MAX_ID_LENGTH + " characters"));
+		}
+		else if (seen != null && !seen.add(input.id())) {
+			errors.add(new FieldError(field + ".id", "duplicates the id '" + input.id() + "' of an earlier input"));
+		}
+		if (input.content() == null) {
+			errors.add(new FieldError(field + ".content", "is required"));
+		}
+		return new JobInput(input.id(), input.content());
 	}
 
 	private static ReduceStrategy strategy(List<FieldError> errors, JobRequest.ReduceBlock reduce) {
@@ -309,7 +461,18 @@ final class JobRequestParser {
 			errors.add(new FieldError("limits.maxCostUsd",
 					"must be a positive amount of US dollars (was " + maxCostUsd.toPlainString() + ")"));
 		}
-		return new JobLimits(deadline, maxAttempts, maxTokens, maxCostUsd);
+		Integer maxConcurrency = limits.maxConcurrency();
+		if (maxConcurrency != null && maxConcurrency < 1) {
+			errors.add(new FieldError("limits.maxConcurrency",
+					"must be a positive whole number of tasks (was " + maxConcurrency + ")"));
+		}
+		BigDecimal successRatio = limits.successRatio();
+		if (successRatio != null && (successRatio.signum() <= 0 || successRatio.compareTo(BigDecimal.ONE) > 0)) {
+			errors.add(new FieldError("limits.successRatio",
+					"must be a share of the tasks above 0 and at most 1, such as 0.8 (was " + successRatio.toPlainString()
+							+ ")"));
+		}
+		return new JobLimits(deadline, maxAttempts, maxTokens, maxCostUsd, maxConcurrency, successRatio);
 	}
 
 	record FieldError(String field, String message) {

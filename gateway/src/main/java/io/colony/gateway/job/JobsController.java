@@ -10,6 +10,8 @@ import io.colony.contracts.JobSpec;
 import io.colony.contracts.JobStatus;
 import io.colony.contracts.JobSubmitted;
 import io.colony.contracts.JobView;
+import io.colony.contracts.MissingTask;
+import io.colony.contracts.ScatterGather;
 import io.colony.contracts.SubmitJob;
 import io.colony.contracts.TaskCounts;
 import io.colony.contracts.TenantId;
@@ -47,6 +49,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The public job API. A submission is read and validated completely before anything is sent, so invalid
@@ -84,12 +87,20 @@ class JobsController {
 	record JobAcceptance(JobId jobId, JobStatus status, JobLinks links) {
 	}
 
-	record JobResource(JobId jobId, JobStatus status, String agent, TaskCounts tasks, Usage usage, JobResult result,
-			Instant acceptedAt, Instant deadline, Instant completedAt, JobLinks links) {
+	/**
+	 * @param pattern the job's pattern as the orchestrator reports it; {@code scatter-gather} from an orchestrator
+	 * that reports none (it predates the other patterns)
+	 * @param missing the tasks of a job that ended without their output, and why; empty otherwise
+	 */
+	record JobResource(JobId jobId, JobStatus status, String pattern, String agent, TaskCounts tasks, Usage usage,
+			JobResult result, List<MissingTask> missing, Instant acceptedAt, Instant deadline, Instant completedAt,
+			JobLinks links) {
 
 		static JobResource of(JobView view) {
-			return new JobResource(view.jobId(), view.status(), view.agent(), view.tasks(), view.usage(), view.result(),
-					view.acceptedAt(), view.deadline(), view.completedAt(), JobLinks.of(view.jobId()));
+			String pattern = view.pattern() == null ? ScatterGather.PATTERN : view.pattern();
+			return new JobResource(view.jobId(), view.status(), pattern, view.agent(), view.tasks(),
+					view.usage(), view.result(), view.missing(), view.acceptedAt(), view.deadline(),
+					view.completedAt(), JobLinks.of(view.jobId()));
 		}
 	}
 
@@ -122,7 +133,7 @@ class JobsController {
 				case JobSubmitted submitted -> ResponseEntity.accepted()
 					.location(URI.create(JobLinks.of(submitted.jobId()).self()))
 					.body(new JobAcceptance(submitted.jobId(), submitted.status(), JobLinks.of(submitted.jobId())));
-				case CommandRejected rejected -> throw JobCommands.rejected(rejected);
+				case CommandRejected rejected -> throw commands.rejected(rejected, tenant);
 				default -> throw JobCommands.unexpected(reply);
 			});
 	}
@@ -158,7 +169,7 @@ class JobsController {
 			.map(reply -> switch (reply) {
 				case JobCancellationAccepted accepted -> ResponseEntity.accepted()
 					.body(new Cancellation(accepted.jobId(), accepted.status()));
-				case CommandRejected rejected -> throw JobCommands.rejected(rejected);
+				case CommandRejected rejected -> throw commands.rejected(rejected, tenant);
 				default -> throw JobCommands.unexpected(reply);
 			});
 	}

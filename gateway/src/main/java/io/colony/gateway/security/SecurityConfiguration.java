@@ -25,10 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every {@code /api/**} request needs a bearer JWT with the scope of what it does; the token endpoint, the JWKS
- * and the health/metrics probes are open. Tokens come from the local issuer when it is enabled (local runs),
- * otherwise from the issuer named by {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
- * {@code ...jwk-set-uri}. Either way the clock skew is at most {@code colony.gateway.security.clock-skew}.
+ * Every {@code /api/**} request needs a bearer JWT with the scope of what it does; GitHub's webhook (signed with
+ * the webhook secret instead), the token endpoint, the JWKS,
+ * the operator console's static files and the health/metrics probes are open. Tokens come from the local issuer
+ * when it is enabled (local runs), otherwise from the issuer named by
+ * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or {@code ...jwk-set-uri}. Either way the clock skew is at most {@code colony.gateway.security.clock-skew}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -41,6 +42,17 @@ class SecurityConfiguration {
 	static final String REGISTRY_READ = "SCOPE_registry:read";
 
 	static final String REGISTRY_WRITE = "SCOPE_registry:write";
+
+	static final String AGENTS_READ = "SCOPE_agents:read";
+
+	/** Creating, messaging, scheduling for and deleting the tenant's resident agents. */
+	static final String AGENTS_WRITE = "SCOPE_agents:write";
+
+	/** Deciding credential requests and revoking leases: a person's scope, never in a token by default. */
+	static final String CREDENTIALS_APPROVE = "SCOPE_credentials:approve";
+
+	/** Seeing, replaying and discarding dead letters: an operator's scope, never in a token by default. */
+	static final String DEADLETTERS_MANAGE = "SCOPE_deadletters:manage";
 
 	@Bean
 	SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, ProblemWriter problems, ReactiveJwtDecoder decoder) {
@@ -57,16 +69,33 @@ class SecurityConfiguration {
 				.permitAll()
 				.pathMatchers("/oauth2/token", "/oauth2/jwks")
 				.permitAll()
+				// GitHub authenticates its deliveries with the webhook secret's HMAC, checked by the webhook itself
+				.pathMatchers(HttpMethod.POST, "/webhooks/github")
+				.permitAll()
 				.pathMatchers(HttpMethod.POST, "/api/v1/jobs")
 				.hasAuthority(JOBS_WRITE)
 				.pathMatchers(HttpMethod.DELETE, "/api/v1/jobs/**")
 				.hasAuthority(JOBS_WRITE)
 				.pathMatchers(HttpMethod.GET, "/api/v1/jobs/**", "/api/v1/usage")
 				.hasAuthority(JOBS_READ)
+				// resident agents: reading (inspect, list, event streams) and everything else (create, message, timers,
+				// delete), each its own scope
+				.pathMatchers(HttpMethod.GET, "/api/v1/agents", "/api/v1/agents/**")
+				.hasAuthority(AGENTS_READ)
+				.pathMatchers("/api/v1/agents", "/api/v1/agents/**")
+				.hasAuthority(AGENTS_WRITE)
 				.pathMatchers(HttpMethod.GET, "/api/v1/registry/**")
 				.hasAuthority(REGISTRY_READ)
 				.pathMatchers(HttpMethod.POST, "/api/v1/registry/**")
 				.hasAuthority(REGISTRY_WRITE)
+				.pathMatchers("/api/v1/credentials", "/api/v1/credentials/**")
+				.hasAuthority(CREDENTIALS_APPROVE)
+				.pathMatchers("/api/v1/dead-letters", "/api/v1/dead-letters/**")
+				.hasAuthority(DEADLETTERS_MANAGE)
+				.pathMatchers(HttpMethod.GET, "/api/v1/fleet").hasAuthority("SCOPE_fleet:read")
+				// the console's page, script and stylesheet hold no data: everything they show comes from the API
+				.pathMatchers(HttpMethod.GET, "/console", "/console/**")
+				.permitAll()
 				.pathMatchers("/api/**", "/actuator/**")
 				.authenticated()
 				.anyExchange()

@@ -29,6 +29,16 @@ class UpstreamConfiguration {
 		return upstream("registry", properties.registryUrl(), properties, observations);
 	}
 
+	@Bean
+	Upstream credentialsUpstream(UpstreamProperties properties, ObjectProvider<ObservationRegistry> observations) {
+		return upstream("credential service", properties.credentialsUrl(), properties, observations);
+	}
+
+	@Bean
+	Upstream residentsUpstream(UpstreamProperties properties, ObjectProvider<ObservationRegistry> observations) {
+		return upstream("resident service", properties.residentsUrl(), properties, observations);
+	}
+
 	private static Upstream upstream(String name, URI baseUrl, UpstreamProperties properties,
 			ObjectProvider<ObservationRegistry> observations) {
 		HttpClient http = HttpClient.create().responseTimeout(properties.queryTimeout());

@@ -1,10 +1,17 @@
 package io.colony.gateway.job;
 
+import io.colony.contracts.FanOut;
 import io.colony.contracts.JobInput;
+import io.colony.contracts.JobLimits;
+import io.colony.contracts.JobSpec;
 import io.colony.contracts.NoAgentPolicy;
+import io.colony.contracts.Pipeline;
+import io.colony.contracts.PipelineStage;
+import io.colony.contracts.PlanLimits;
 import io.colony.contracts.Priority;
 import io.colony.contracts.ReduceStrategy;
 import io.colony.contracts.ScatterGather;
+import io.colony.contracts.Supervisor;
 import io.colony.gateway.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,11 +120,247 @@ class JobRequestParserTests {
 
 	@Test
 	void rejectsAnUnknownPatternListingTheSupportedOnes() {
-		ProblemException problem = problemFor(VALID.replace("scatter-gather", "pipeline").replace("\"agent\"",
-				"\"stages\":[],\"agent\""));
+		ProblemException problem = problemFor(VALID.replace("scatter-gather", "map-reduce"));
 
+		assertThat(problem.status().value()).isEqualTo(400);
 		assertThat(problem.properties()).containsEntry("field", "pattern");
-		assertThat(problem.detail()).contains("pipeline").contains("supported: scatter-gather");
+		assertThat(problem.detail()).contains("map-reduce").contains("supported: scatter-gather, pipeline, supervisor");
+	}
+
+	@Test
+	void mapsTheNewLimitsForEveryPattern() {
+		String limits = "\"limits\":{\"maxConcurrency\":2,\"successRatio\":0.8}";
+		JobSpec scatterGather = parser.parse(bytes(VALID.replace("\"limits\":{\"deadline\":\"PT10M\",\"maxAttempts\":3}",
+				limits)));
+		JobSpec pipeline = parser.parse(bytes(PIPELINE.replace("\"limits\":{\"deadline\":\"PT30M\"}", limits)));
+		JobSpec supervisor = parser.parse(bytes(SUPERVISOR.replace("\"limits\":{\"maxTokens\":20000}", limits)));
+
+		for (JobSpec spec : List.of(scatterGather, pipeline, supervisor)) {
+			assertThat(spec.limits().maxConcurrency()).isEqualTo(2);
+			assertThat(spec.limits().successRatio()).isEqualTo(new BigDecimal("0.8"));
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			zero concurrency     | {"maxConcurrency":0}      | limits.maxConcurrency
+			negative concurrency | {"maxConcurrency":-1}     | limits.maxConcurrency
+			concurrency string   | {"maxConcurrency":"2"}    | limits.maxConcurrency
+			concurrency fraction | {"maxConcurrency":1.5}    | limits.maxConcurrency
+			zero ratio           | {"successRatio":0}        | limits.successRatio
+			ratio above one      | {"successRatio":1.01}     | limits.successRatio
+			negative ratio       | {"successRatio":-0.5}     | limits.successRatio
+			ratio as string      | {"successRatio":"0.8"}    | limits.successRatio
+			ratio as percent     | {"successRatio":80}       | limits.successRatio
+			""")
+	void rejectsBadNewLimitsInEveryPattern(String name, String limits, String field) {
+		for (String body : List.of(
+				VALID.replace("{\"deadline\":\"PT10M\",\"maxAttempts\":3}", limits),
+				PIPELINE.replace("{\"deadline\":\"PT30M\"}", limits),
+				SUPERVISOR.replace("{\"maxTokens\":20000}", limits))) {
+			ProblemException problem = problemFor(body);
+
+			assertThat(problem).as(body).isNotNull();
+			assertThat(problem.status().value()).isEqualTo(400);
+			assertThat(problem.properties()).containsEntry("field", field);
+		}
+	}
+
+	// ---- pipeline ------------------------------------------------------------------------------------------
+
+	private static final String PIPELINE = """
+			{"pattern":"pipeline",
+			 "inputs":[{"id":"acme","content":"Acme Corp"},{"id":"globex","content":"Globex"}],
+			 "stages":[{"name":"gather","agent":"researcher","instruction":"Gather facts"},
+			           {"name":"analyse","agent":"analyst","instruction":"Analyse","fanOut":"per-input"},
+			           {"name":"score","agent":"scorer","instruction":"Score them","fanOut":"once"},
+			           {"agent":"writer","instruction":"Write a brief"}],
+			 "reduce":{"strategy":"collect"},"priority":"high","limits":{"deadline":"PT30M"},
+			 "model":"small","whenNoAgent":"hold"}
+			""";
+
+	@Test
+	void mapsAPipeline() {
+		Pipeline spec = (Pipeline) parser.parse(bytes(PIPELINE));
+
+		assertThat(spec.inputs()).containsExactly(new JobInput("acme", "Acme Corp"), new JobInput("globex", "Globex"));
+		assertThat(spec.stages()).containsExactly(new PipelineStage("gather", "researcher", "Gather facts", FanOut.PER_INPUT),
+				new PipelineStage("analyse", "analyst", "Analyse", FanOut.PER_INPUT),
+				new PipelineStage("score", "scorer", "Score them", FanOut.ONCE),
+				new PipelineStage(null, "writer", "Write a brief", FanOut.PER_INPUT));
+		assertThat(spec.agent()).isEqualTo("researcher");
+		assertThat(spec.agentTypes()).containsExactly("researcher", "analyst", "scorer", "writer");
+		assertThat(spec.taskCount()).isEqualTo(2 + 2 + 1 + 1);
+		assertThat(spec.priority()).isEqualTo(Priority.HIGH);
+		assertThat(spec.limits().deadline()).isEqualTo(Duration.ofMinutes(30));
+		assertThat(spec.model()).isEqualTo("small");
+		assertThat(spec.whenNoAgent()).isEqualTo(NoAgentPolicy.HOLD);
+	}
+
+	@Test
+	void aMinimalPipelineTakesTheDefaults() {
+		Pipeline spec = (Pipeline) parser.parse(bytes("""
+				{"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"}]}
+				"""));
+
+		assertThat(spec.reduce().strategy()).isEqualTo(ReduceStrategy.COLLECT);
+		assertThat(spec.priority()).isEqualTo(Priority.NORMAL);
+		assertThat(spec.limits()).isEqualTo(JobLimits.DEFAULTS);
+		assertThat(spec.whenNoAgent()).isEqualTo(NoAgentPolicy.REJECT);
+		assertThat(spec.stages().getFirst().fanOut()).isEqualTo(FanOut.PER_INPUT);
+	}
+
+	@Test
+	void aPipelineWithAScatterGathersAgentIsAnUnknownField() {
+		ProblemException problem = problemFor(PIPELINE.replace("\"inputs\"", "\"agent\":\"summarizer\",\"inputs\""));
+
+		assertThat(problem.status().value()).isEqualTo(400);
+		assertThat(problem.problem()).isEqualTo("unknown-field");
+		assertThat(problem.properties()).containsEntry("field", "agent");
+		assertThat(problem.detail()).contains("unknown field 'agent' in a pipeline job").contains("stages");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			instruction at top      | {"pattern":"pipeline","instruction":"i","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"}]} | instruction
+			supervisor field        | {"pattern":"pipeline","specialists":[],"inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"}]} | specialists
+			unknown stage field     | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y","model":"m"}]} | stages[0].model
+			""")
+	void rejectsFieldsAPipelineDoesNotHave(String name, String body, String field) {
+		ProblemException problem = problemFor(body);
+
+		assertThat(problem.problem()).isEqualTo("unknown-field");
+		assertThat(problem.properties()).containsEntry("field", field);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			missing stages          | {"pattern":"pipeline","inputs":[{"id":"a","content":""}]}                                          | stages
+			no stages               | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[]}                              | stages
+			stages as object        | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":{"agent":"x"}}                   | stages
+			null stage              | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[null]}                          | stages[0]
+			missing inputs          | {"pattern":"pipeline","stages":[{"agent":"x","instruction":"y"}]}                                  | inputs
+			duplicate input id      | {"pattern":"pipeline","inputs":[{"id":"a","content":""},{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"}]} | inputs[1].id
+			stage without agent     | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"instruction":"y"}]}           | stages[0].agent
+			stage blank instruction | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":" "}]} | stages[0].instruction
+			stage agent as number   | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":5,"instruction":"y"}]} | stages[0].agent
+			bad fanOut              | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y","fanOut":"all"}]} | stages[0].fanOut
+			upper-case name         | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"name":"Gather","agent":"x","instruction":"y"}]} | stages[0].name
+			name with slash         | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"name":"a/b","agent":"x","instruction":"y"}]} | stages[0].name
+			duplicate name          | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"name":"s","agent":"x","instruction":"y"},{"name":"s","agent":"x","instruction":"y"}]} | stages[1].name
+			name taking a default   | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"},{"name":"stage1","agent":"x","instruction":"y"}]} | stages[1].name
+			bad priority            | {"pattern":"pipeline","inputs":[{"id":"a","content":""}],"stages":[{"agent":"x","instruction":"y"}],"priority":"asap"} | priority
+			""")
+	void rejectsInvalidPipelinesNamingTheField(String name, String body, String field) {
+		ProblemException problem = problemFor(body);
+
+		assertThat(problem.status().value()).isEqualTo(400);
+		assertThat(problem.properties()).containsEntry("field", field);
+		assertThat(problem.detail()).contains(field);
+	}
+
+	@Test
+	void rejectsTooManyStages() {
+		String stage = "{\"agent\":\"x\",\"instruction\":\"y\"}";
+		ProblemException problem = problemFor("{\"pattern\":\"pipeline\",\"inputs\":[{\"id\":\"a\",\"content\":\"\"}],"
+				+ "\"stages\":[" + String.join(",", java.util.Collections.nCopies(JobRequestParser.MAX_STAGES + 1, stage))
+				+ "]}");
+
+		assertThat(problem.properties()).containsEntry("field", "stages");
+		assertThat(problem.detail()).contains("at most " + JobRequestParser.MAX_STAGES + " stages");
+	}
+
+	// ---- supervisor ----------------------------------------------------------------------------------------
+
+	private static final String SUPERVISOR = """
+			{"pattern":"supervisor","supervisor":"lead","instruction":"Write a market report",
+			 "input":{"id":"report","content":"EV chargers in Europe"},
+			 "specialists":["researcher","analyst"],"plan":{"maxSubtasks":8,"maxDepth":2},
+			 "reduce":{"strategy":"collect"},"priority":"low","limits":{"maxTokens":20000},"model":"large"}
+			""";
+
+	@Test
+	void mapsASupervisor() {
+		Supervisor spec = (Supervisor) parser.parse(bytes(SUPERVISOR));
+
+		assertThat(spec.supervisor()).isEqualTo("lead");
+		assertThat(spec.instruction()).isEqualTo("Write a market report");
+		assertThat(spec.input()).isEqualTo(new JobInput("report", "EV chargers in Europe"));
+		assertThat(spec.specialists()).containsExactly("researcher", "analyst");
+		assertThat(spec.plan()).isEqualTo(new PlanLimits(8, 2));
+		assertThat(spec.priority()).isEqualTo(Priority.LOW);
+		assertThat(spec.limits().maxTokens()).isEqualTo(20_000L);
+		assertThat(spec.model()).isEqualTo("large");
+		assertThat(spec.agentTypes()).containsExactly("lead", "researcher", "analyst");
+	}
+
+	@Test
+	void aMinimalSupervisorTakesTheDefaults() {
+		Supervisor spec = (Supervisor) parser.parse(bytes("""
+				{"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"}}
+				"""));
+
+		assertThat(spec.specialists()).isEmpty();
+		assertThat(spec.plan()).isEqualTo(PlanLimits.DEFAULTS);
+		assertThat(spec.limits()).isEqualTo(JobLimits.DEFAULTS);
+		assertThat(spec.whenNoAgent()).isEqualTo(NoAgentPolicy.REJECT);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			agent instead           | {"pattern":"supervisor","agent":"lead","instruction":"i","input":{"id":"q","content":"c"}}        | agent
+			inputs instead          | {"pattern":"supervisor","supervisor":"lead","instruction":"i","inputs":[{"id":"q","content":"c"}]} | inputs
+			stages                  | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"stages":[]} | stages
+			unknown plan field      | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"depth":2}} | plan.depth
+			unknown input field     | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c","lang":"en"}} | input.lang
+			""")
+	void rejectsFieldsASupervisorDoesNotHave(String name, String body, String field) {
+		ProblemException problem = problemFor(body);
+
+		assertThat(problem.problem()).isEqualTo("unknown-field");
+		assertThat(problem.properties()).containsEntry("field", field);
+		assertThat(problem.detail()).contains("in a supervisor job");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			missing supervisor      | {"pattern":"supervisor","instruction":"i","input":{"id":"q","content":"c"}}                         | supervisor
+			blank supervisor        | {"pattern":"supervisor","supervisor":" ","instruction":"i","input":{"id":"q","content":"c"}}        | supervisor
+			missing instruction     | {"pattern":"supervisor","supervisor":"lead","input":{"id":"q","content":"c"}}                       | instruction
+			missing input           | {"pattern":"supervisor","supervisor":"lead","instruction":"i"}                                      | input
+			input as array          | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":[{"id":"q","content":"c"}]}   | input
+			input as string         | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":"c"}                          | input
+			input without id        | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"content":"c"}}              | input.id
+			input without content   | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q"}}                   | input.content
+			specialists as string   | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":"analyst"} | specialists
+			specialist as number    | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":[3]} | specialists[0]
+			blank specialist        | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":["a",""]} | specialists[1]
+			repeated specialist     | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":["a","a"]} | specialists[1]
+			zero subtasks           | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxSubtasks":0}} | plan.maxSubtasks
+			too many subtasks       | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxSubtasks":1001}} | plan.maxSubtasks
+			zero depth              | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":0}} | plan.maxDepth
+			too deep                | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":6}} | plan.maxDepth
+			depth as string         | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":"2"}} | plan.maxDepth
+			plan as number          | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":3} | plan
+			bad whenNoAgent         | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"whenNoAgent":"later"} | whenNoAgent
+			""")
+	void rejectsInvalidSupervisorsNamingTheField(String name, String body, String field) {
+		ProblemException problem = problemFor(body);
+
+		assertThat(problem.status().value()).isEqualTo(400);
+		assertThat(problem.properties()).containsEntry("field", field);
+		assertThat(problem.detail()).contains(field);
+	}
+
+	@Test
+	void reportsEveryInvalidSupervisorFieldAtOnce() {
+		ProblemException problem = problemFor("""
+				{"pattern":"supervisor","supervisor":"","instruction":"i","input":{"id":" ","content":"c"},
+				 "plan":{"maxDepth":9},"priority":"x"}
+				""");
+
+		assertThat(problem.properties().get("errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.hasSize(4);
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -204,6 +447,28 @@ class JobRequestParserTests {
 	void digestIsHexSha256OfTheRawBytes() {
 		assertThat(JobsController.sha256("abc".getBytes(StandardCharsets.UTF_8)))
 			.isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	}
+
+	@Test
+	void theJobResourcePassesThePatternAndMissingTasksThrough() {
+		io.colony.contracts.JobId job = io.colony.contracts.JobId.random();
+		java.time.Instant now = java.time.Instant.now();
+		List<io.colony.contracts.MissingTask> missing = List.of(
+				new io.colony.contracts.MissingTask("analyse/globex", "failed", "agent gave up"),
+				new io.colony.contracts.MissingTask("score", "skipped", "analyse/globex failed"));
+		io.colony.contracts.JobView view = new io.colony.contracts.JobView(job, io.colony.contracts.JobStatus.PARTIAL,
+				"researcher", io.colony.contracts.TaskCounts.of(6, 3, 1), io.colony.contracts.Usage.NONE, null, now, null,
+				now, Pipeline.PATTERN, missing);
+
+		JobsController.JobResource resource = JobsController.JobResource.of(view);
+
+		assertThat(resource.pattern()).isEqualTo("pipeline");
+		assertThat(resource.missing()).isEqualTo(missing);
+		assertThat(resource.links().self()).isEqualTo("/api/v1/jobs/" + job);
+		assertThat(JobsController.JobResource.of(new io.colony.contracts.JobView(job,
+				io.colony.contracts.JobStatus.RUNNING, "a", null, null, null, now, null, null, null, null)).pattern())
+			.as("an orchestrator that reports no pattern only ran scatter-gather jobs")
+			.isEqualTo("scatter-gather");
 	}
 
 	@Test

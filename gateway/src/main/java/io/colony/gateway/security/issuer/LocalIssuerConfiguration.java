@@ -1,5 +1,6 @@
 package io.colony.gateway.security.issuer;
 
+import io.colony.platform.identity.RsaSigningKeys;
 import com.nimbusds.jose.jwk.RSAKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ class LocalIssuerConfiguration {
 
 	@Bean
 	LocalIssuer localIssuer(LocalIssuerProperties properties) {
-		RSAKey key = properties.keyFile() == null ? LocalIssuerKeys.generate()
-				: LocalIssuerKeys.loadOrCreate(properties.keyFile());
+		RSAKey key = properties.keyFile() == null ? RsaSigningKeys.generate()
+				: RsaSigningKeys.loadOrCreate(properties.keyFile());
 		log.info("local token issuer enabled: iss={}, kid={}, key {}", properties.issuer(), key.getKeyID(),
 				properties.keyFile() == null ? "generated for this run only" : "from " + properties.keyFile());
 		return new LocalIssuer(key, properties.issuer(), Clock.systemUTC());

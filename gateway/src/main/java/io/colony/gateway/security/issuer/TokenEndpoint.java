@@ -3,13 +3,17 @@ package io.colony.gateway.security.issuer;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.colony.contracts.TenantId;
 import io.colony.gateway.problem.ProblemException;
+import io.colony.gateway.problem.Problems;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.ResolvableType;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.FormHttpMessageReader;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -37,6 +41,11 @@ import java.util.regex.Pattern;
 class TokenEndpoint {
 
 	private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+	/** A token request is a handful of short form fields; anything larger is a 413 problem. */
+	static final int MAX_FORM_BYTES = 16 * 1024;
+
+	private static final FormHttpMessageReader FORM = formReader();
 
 	private final LocalIssuer issuer;
 
@@ -70,7 +79,23 @@ class TokenEndpoint {
 					"the token request must be application/x-www-form-urlencoded")
 				.property("error", "invalid_request"));
 		}
-		return exchange.getFormData().map(form -> issue(exchange.getRequest().getHeaders(), form));
+		if (exchange.getRequest().getHeaders().getContentLength() > MAX_FORM_BYTES) {
+			return Mono.error(tooLarge());
+		}
+		return FORM.readMono(ResolvableType.forClass(MultiValueMap.class), exchange.getRequest(), Map.of())
+			.defaultIfEmpty(new LinkedMultiValueMap<>())
+			.map(form -> issue(exchange.getRequest().getHeaders(), form));
+	}
+
+	private static FormHttpMessageReader formReader() {
+		FormHttpMessageReader reader = new FormHttpMessageReader();
+		reader.setMaxInMemorySize(MAX_FORM_BYTES);
+		return reader;
+	}
+
+	private static ProblemException tooLarge() {
+		return Problems.payloadTooLarge("a token request may be at most " + MAX_FORM_BYTES + " bytes")
+			.property("error", "invalid_request");
 	}
 
 	private ResponseEntity<TokenResponse> issue(HttpHeaders headers, MultiValueMap<String, String> form) {
@@ -90,9 +115,14 @@ class TokenEndpoint {
 			throw invalid("invalid_request", "tenant",
 					"tenant must be 1-200 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
 		}
-		List<String> allowed = properties.clients().get(clientId).scopes();
-		List<String> scopes = form.getFirst("scope") == null || form.getFirst("scope").isBlank() ? allowed
+		LocalIssuerProperties.Client client = properties.clients().get(clientId);
+		List<String> allowed = client.scopes();
+		List<String> scopes = form.getFirst("scope") == null || form.getFirst("scope").isBlank() ? client.defaultScopes()
 				: Arrays.stream(form.getFirst("scope").trim().split("\\s+")).distinct().toList();
+		if (scopes.isEmpty()) {
+			throw invalid("invalid_scope", "scope",
+					"client " + clientId + " has no default scopes; name the ones needed, from: " + String.join(" ", allowed));
+		}
 		List<String> refused = scopes.stream().filter(scope -> !allowed.contains(scope)).toList();
 		if (!refused.isEmpty()) {
 			throw invalid("invalid_scope", "scope",

@@ -4,66 +4,22 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import io.colony.contracts.TenantId;
+import io.colony.platform.identity.RsaSigningKeys;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LocalIssuerKeysTests {
-
-	@TempDir
-	Path dir;
-
-	@Test
-	void createsTheKeyFileOnceAndReloadsTheSameKey() throws Exception {
-		Path file = dir.resolve("keys/issuer.jwk");
-
-		RSAKey created = LocalIssuerKeys.loadOrCreate(file);
-		RSAKey reloaded = LocalIssuerKeys.loadOrCreate(file);
-
-		assertThat(file).exists();
-		assertThat(Files.getPosixFilePermissions(file)).hasSize(2);
-		assertThat(reloaded.getKeyID()).isEqualTo(created.getKeyID());
-		assertThat(reloaded.toRSAPublicKey()).isEqualTo(created.toRSAPublicKey());
-		assertThat(reloaded.isPrivate()).isTrue();
-	}
-
-	@Test
-	void readsAPkcs8PemPrivateKey() throws Exception {
-		RSAKey key = LocalIssuerKeys.generate();
-		String pem = "-----BEGIN PRIVATE KEY-----\n"
-				+ Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.toPrivateKey().getEncoded())
-				+ "\n-----END PRIVATE KEY-----\n";
-		Path file = dir.resolve("issuer.pem");
-		Files.writeString(file, pem);
-
-		RSAKey loaded = LocalIssuerKeys.load(file);
-
-		assertThat(loaded.toRSAPublicKey()).isEqualTo(key.toRSAPublicKey());
-		assertThat(loaded.getKeyID()).isEqualTo(key.getKeyID());
-	}
-
-	@Test
-	void refusesAFileWithoutAPrivateKey() throws Exception {
-		Path file = dir.resolve("public.jwk");
-		Files.writeString(file, LocalIssuerKeys.generate().toPublicJWK().toJSONString());
-
-		assertThatThrownBy(() -> LocalIssuerKeys.load(file)).hasMessageContaining("private");
-	}
+class LocalIssuerTests {
 
 	@Test
 	void mintsSignedTokensWithTheDocumentedClaims() throws Exception {
-		RSAKey key = LocalIssuerKeys.generate();
+		RSAKey key = RsaSigningKeys.generate();
 		Instant now = Instant.parse("2030-01-01T00:00:00Z");
 		LocalIssuer issuer = new LocalIssuer(key, "http://issuer.test", Clock.fixed(now, ZoneOffset.UTC));
 

@@ -38,6 +38,14 @@ class BenchmarksTests {
 		assertThat(err()).startsWith("error: --tasks must be a whole number").contains("usage:");
 
 		err.reset();
+		assertThat(run("bench", "residents", "--agents", "0")).isEqualTo(64);
+		assertThat(err()).startsWith("error: --agents must be between 1 and 10000000");
+
+		err.reset();
+		assertThat(run("bench", "residents", "--agent", "10")).isEqualTo(64);
+		assertThat(err()).startsWith("error: unknown option --agent");
+
+		err.reset();
 		assertThat(run("fly")).isEqualTo(64);
 		assertThat(err()).startsWith("error: unknown command 'fly'");
 	}

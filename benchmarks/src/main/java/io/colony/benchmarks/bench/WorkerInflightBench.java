@@ -86,7 +86,7 @@ public final class WorkerInflightBench {
 			Path log = Files.createTempFile("colony-worker-inflight-", ".log");
 			List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
 					"--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "--server.port=" + port,
-					"--colony.worker.capacity=" + tasks, "--colony.worker.catalog.serve=summarizer",
+					"--colony.worker.capacity=" + tasks, "--colony.worker.max-running-tasks=" + tasks, "--colony.worker.catalog.serve=summarizer",
 					"--colony.worker.llm.provider=openai", "--colony.worker.llm.openai.base-url=" + simulator.baseUrl() + "/v1",
 					"--colony.worker.llm.openai.max-connections=" + (tasks + 100),
 					"--colony.worker.llm.openai.timeout=PT120S", "--colony.worker.llm.timeout=PT120S",
@@ -166,7 +166,7 @@ public final class WorkerInflightBench {
 			int open = simulator.stats().inFlight();
 			long heldHeap = heapAfterGc(pid, base);
 			int liveThreads = (int) metric(base, "jvm_threads_live_threads");
-			int held = (int) metric(base, "colony_worker_inflight");
+			int held = (int) metric(base, "colony_worker_tasks_in_flight");
 			err.printf("[bench] holding: %d calls open, %d tasks held, heap %.1f MB after GC (idle %.1f MB), %d live threads%n",
 					open, held, heldHeap / 1e6, idleHeap / 1e6, liveThreads);
 			simulator.release();

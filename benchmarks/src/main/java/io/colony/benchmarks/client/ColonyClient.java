@@ -35,7 +35,7 @@ public final class ColonyClient {
 
 	public static final String CLIENT_SECRET = "colony-local-secret";
 
-	public static final String DEFAULT_SCOPE = "jobs:read jobs:write registry:read";
+	public static final String DEFAULT_SCOPE = "jobs:read jobs:write registry:read agents:read agents:write";
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
@@ -177,7 +177,17 @@ public final class ColonyClient {
 	 * once the gateway answered the request (so events published from now on are seen).
 	 */
 	public EventStream events(String jobId, Consumer<SseEvent> listener) {
-		HttpRequest request = authorized("/api/v1/jobs/" + jobId + "/events").header("Accept", "text/event-stream")
+		return stream("/api/v1/jobs/" + jobId + "/events", "job " + jobId, listener);
+	}
+
+	/**
+	 * Opens any event stream of the gateway ({@code path}, e.g. {@code /api/v1/agents/events}) and hands every event
+	 * to {@code listener} on a dedicated thread; returns once the gateway answered the request.
+	 *
+	 * @param name what the stream is, for errors and the reader thread's name
+	 */
+	public EventStream stream(String path, String name, Consumer<SseEvent> listener) {
+		HttpRequest request = authorized(path).header("Accept", "text/event-stream")
 			.GET()
 			.build();
 		HttpResponse<Stream<String>> response;
@@ -185,7 +195,7 @@ public final class ColonyClient {
 			response = http.send(request, HttpResponse.BodyHandlers.ofLines());
 		}
 		catch (IOException ex) {
-			throw unreachableOr(ex, "opening the event stream of job " + jobId);
+			throw unreachableOr(ex, "opening the event stream of " + name);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -194,9 +204,9 @@ public final class ColonyClient {
 		if (response.statusCode() != 200) {
 			String body = response.body().limit(20).collect(Collectors.joining("\n"));
 			response.body().close();
-			throw new ApiError("opening the event stream of job " + jobId, response.statusCode(), body);
+			throw new ApiError("opening the event stream of " + name, response.statusCode(), body);
 		}
-		return EventStream.start(jobId, response.body(), listener);
+		return EventStream.start(name, response.body(), listener);
 	}
 
 	public HttpRequest.Builder authorized(String path) {

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * benchmarks neither see nor disturb anything else. {@link #close()} stops every process and drops the vhost
  * and database.
  *
- * <p>Services are named {@code registry}, {@code orchestrator}, {@code aggregator}, {@code worker-1…K} and
- * {@code gateway}; each writes stdout and stderr to {@code <logDirectory>/<service>.log}.
+ * <p>Services are named {@code registry}, {@code credentials}, {@code orchestrator}, {@code aggregator},
+ * {@code residents}, {@code worker-1…K} and {@code gateway}; each writes stdout and stderr to {@code <logDirectory>/<service>.log}.
  */
 public final class MeshLauncher implements AutoCloseable {
 
@@ -45,6 +45,10 @@ public final class MeshLauncher implements AutoCloseable {
 	public static final String AGGREGATOR = "aggregator";
 
 	public static final String GATEWAY = "gateway";
+
+	public static final String CREDENTIALS = "credentials";
+
+	public static final String RESIDENTS = "residents";
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
@@ -124,6 +128,14 @@ public final class MeshLauncher implements AutoCloseable {
 
 	public URI aggregatorUrl() {
 		return local(options.aggregatorPort());
+	}
+
+	public URI credentialsUrl() {
+		return local(options.credentialsPort());
+	}
+
+	public URI residentsUrl() {
+		return local(options.residentsPort());
 	}
 
 	public static String worker(int index) {
@@ -254,19 +266,44 @@ public final class MeshLauncher implements AutoCloseable {
 		Runtime.getRuntime().addShutdownHook(killOnExit);
 		launch(REGISTRY, Module.REGISTRY, jars.get(Module.REGISTRY), options.registryPort(),
 				List.of("--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + gatewayUrl() + "/oauth2/jwks"));
+		launch(CREDENTIALS, Module.CREDENTIALS, jars.get(Module.CREDENTIALS), options.credentialsPort(),
+				List.of("--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + gatewayUrl() + "/oauth2/jwks",
+						"--colony.credentials.registry-url=" + registryUrl()));
 		launch(ORCHESTRATOR, Module.ORCHESTRATOR, jars.get(Module.ORCHESTRATOR), options.orchestratorPort(),
 				List.of("--colony.orchestrator.registry-url=" + registryUrl()));
 		launch(AGGREGATOR, Module.AGGREGATOR, jars.get(Module.AGGREGATOR), options.aggregatorPort(),
 				List.of("--colony.aggregator.registry-url=" + registryUrl()));
+		launch(RESIDENTS, Module.RESIDENTS, jars.get(Module.RESIDENTS), options.residentsPort(), residentArguments());
 		for (int i = 1; i <= options.workers(); i++) {
 			launch(worker(i), Module.WORKER, jars.get(Module.WORKER), options.workerPort(i), workerArguments());
 		}
-		launch(GATEWAY, Module.GATEWAY, jars.get(Module.GATEWAY), options.gatewayPort(),
-				List.of("--colony.gateway.orchestrator-url=" + orchestratorUrl(),
-						"--colony.gateway.aggregator-url=" + aggregatorUrl(),
-						"--colony.gateway.registry-url=" + registryUrl()));
+		List<String> gatewayArguments = new ArrayList<>(List.of("--colony.gateway.orchestrator-url=" + orchestratorUrl(),
+				"--colony.gateway.aggregator-url=" + aggregatorUrl(), "--colony.gateway.registry-url=" + registryUrl(),
+				"--colony.gateway.credentials-url=" + credentialsUrl(), "--colony.gateway.residents-url=" + residentsUrl(),
+				// the tenants' rate-limit counters in Redis are this mesh's own, not shared with other runs
+				"--colony.gateway.limits.key-prefix=colony:mesh:" + environment.broker().vhost() + ":"));
+		gatewayArguments.addAll(options.gatewayArguments());
+		launch(GATEWAY, Module.GATEWAY, jars.get(Module.GATEWAY), options.gatewayPort(), gatewayArguments);
 		log.accept("started " + processes.size() + " processes (vhost " + environment.broker().vhost()
 				+ ", database " + environment.database().name() + "), logs in " + options.logDirectory());
+	}
+
+	/**
+	 * The resident service answers with its own simulated model at the mesh's simulated latency, or through the same
+	 * OpenAI-compatible endpoint as the workers.
+	 */
+	private List<String> residentArguments() {
+		List<String> arguments = new ArrayList<>();
+		if (options.llmUrl() != null) {
+			arguments.add("--colony.residents.llm.provider=openai");
+			arguments.add("--colony.residents.llm.base-url=" + options.llmUrl());
+		}
+		else {
+			arguments.add("--colony.residents.llm.provider=simulated");
+			arguments.add("--colony.residents.llm.latency=" + options.simulatedLatency());
+		}
+		arguments.addAll(options.residentArguments());
+		return arguments;
 	}
 
 	private List<String> workerArguments() {
@@ -279,6 +316,7 @@ public final class MeshLauncher implements AutoCloseable {
 			arguments.add("--colony.worker.llm.simulated.latency=" + options.simulatedLatency());
 		}
 		arguments.add("--colony.worker.tools.spawn.aggregator-url=" + aggregatorUrl());
+		arguments.add("--colony.worker.credentials.url=" + credentialsUrl());
 		arguments.addAll(options.workerArguments());
 		return arguments;
 	}
@@ -424,12 +462,15 @@ public final class MeshLauncher implements AutoCloseable {
 		}
 	}
 
-	private int portOf(String service) {
+	/** The HTTP port of one of {@link #services()}. */
+	public int portOf(String service) {
 		return switch (service) {
 			case REGISTRY -> options.registryPort();
 			case ORCHESTRATOR -> options.orchestratorPort();
 			case AGGREGATOR -> options.aggregatorPort();
 			case GATEWAY -> options.gatewayPort();
+			case CREDENTIALS -> options.credentialsPort();
+			case RESIDENTS -> options.residentsPort();
 			default -> options.workerPort(Integer.parseInt(service.substring("worker-".length())));
 		};
 	}
@@ -496,7 +537,8 @@ public final class MeshLauncher implements AutoCloseable {
 
 	private static void checkPortsFree(MeshOptions options) {
 		List<Integer> ports = new ArrayList<>(List.of(options.gatewayPort(), options.registryPort(),
-				options.orchestratorPort(), options.aggregatorPort()));
+				options.orchestratorPort(), options.aggregatorPort(), options.credentialsPort(),
+				options.residentsPort()));
 		for (int i = 1; i <= options.workers(); i++) {
 			ports.add(options.workerPort(i));
 		}
@@ -528,7 +570,8 @@ public final class MeshLauncher implements AutoCloseable {
 	private enum Module {
 
 		REGISTRY("registry-service"), ORCHESTRATOR("orchestrator-service"), AGGREGATOR("aggregator-service"),
-		WORKER("agent-worker-service"), GATEWAY("gateway");
+		CREDENTIALS("credential-service"), RESIDENTS("resident-service"), WORKER("agent-worker-service"),
+		GATEWAY("gateway");
 
 		private final String directory;
 

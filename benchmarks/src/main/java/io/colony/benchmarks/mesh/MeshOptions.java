@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * How to run a mesh. Ports derive from {@code basePort}: gateway {@code +0}, registry {@code +1}, orchestrator
- * {@code +2}, aggregator {@code +3}, workers {@code +11, +12, …}; so base 8080 is the standard layout and the
+ * {@code +2}, aggregator {@code +3}, credential service {@code +4}, resident service {@code +5}, workers {@code +11, +12, …}; so base 8080 is the standard layout and the
  * default 18080 keeps a launched mesh clear of one started by {@code ./colony up}.
  *
  * @param root the project directory holding {@code <module>/target/<module>.jar}
@@ -19,9 +19,12 @@ import java.util.List;
  * @param startTimeout how long all services together may take to become healthy and registered
  * @param workerArguments extra {@code --key=value} arguments for every worker
  * @param jvmArguments extra JVM options for every service, e.g. to trade peak speed for a faster start in tests
+ * @param gatewayArguments extra {@code --key=value} arguments for the gateway (e.g. a GitHub webhook secret)
+ * @param residentArguments extra {@code --key=value} arguments for the resident service (e.g. its idle timeout)
  */
 public record MeshOptions(Path root, int basePort, int workers, Duration simulatedLatency, URI llmUrl,
-		Path logDirectory, Duration startTimeout, List<String> workerArguments, List<String> jvmArguments) {
+		Path logDirectory, Duration startTimeout, List<String> workerArguments, List<String> jvmArguments,
+		List<String> gatewayArguments, List<String> residentArguments) {
 
 	public static final int DEFAULT_BASE_PORT = 18080;
 
@@ -34,52 +37,78 @@ public record MeshOptions(Path root, int basePort, int workers, Duration simulat
 		}
 		workerArguments = List.copyOf(workerArguments);
 		jvmArguments = List.copyOf(jvmArguments);
+		gatewayArguments = gatewayArguments == null ? List.of() : List.copyOf(gatewayArguments);
+		residentArguments = residentArguments == null ? List.of() : List.copyOf(residentArguments);
+	}
+
+	public MeshOptions(Path root, int basePort, int workers, Duration simulatedLatency, URI llmUrl, Path logDirectory,
+			Duration startTimeout, List<String> workerArguments, List<String> jvmArguments,
+			List<String> gatewayArguments) {
+		this(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout, workerArguments,
+				jvmArguments, gatewayArguments, List.of());
+	}
+
+	public MeshOptions(Path root, int basePort, int workers, Duration simulatedLatency, URI llmUrl, Path logDirectory,
+			Duration startTimeout, List<String> workerArguments, List<String> jvmArguments) {
+		this(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout, workerArguments,
+				jvmArguments, List.of());
 	}
 
 	public static MeshOptions defaults() {
 		Path root = projectRoot();
 		return new MeshOptions(root, DEFAULT_BASE_PORT, 2, Duration.ofMillis(100), null,
-				root.resolve("benchmarks/target/mesh-logs"), Duration.ofMinutes(3), List.of(), List.of());
+				root.resolve("benchmarks/target/mesh-logs"), Duration.ofMinutes(3), List.of(), List.of(), List.of(),
+				List.of());
 	}
 
 	public MeshOptions withBasePort(int basePort) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
-				workerArguments, jvmArguments);
+				workerArguments, jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withWorkers(int workers) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
-				workerArguments, jvmArguments);
+				workerArguments, jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withSimulatedLatency(Duration latency) {
 		return new MeshOptions(root, basePort, workers, latency, llmUrl, logDirectory, startTimeout, workerArguments,
-				jvmArguments);
+				jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withLlmUrl(URI url) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, url, logDirectory, startTimeout,
-				workerArguments, jvmArguments);
+				workerArguments, jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withLogDirectory(Path directory) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, directory, startTimeout,
-				workerArguments, jvmArguments);
+				workerArguments, jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withStartTimeout(Duration timeout) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, timeout,
-				workerArguments, jvmArguments);
+				workerArguments, jvmArguments, gatewayArguments, residentArguments);
 	}
 
 	public MeshOptions withWorkerArguments(List<String> arguments) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
-				arguments, jvmArguments);
+				arguments, jvmArguments, gatewayArguments, residentArguments);
+	}
+
+	public MeshOptions withGatewayArguments(List<String> arguments) {
+		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
+				workerArguments, jvmArguments, arguments, residentArguments);
+	}
+
+	public MeshOptions withResidentArguments(List<String> arguments) {
+		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
+				workerArguments, jvmArguments, gatewayArguments, arguments);
 	}
 
 	public MeshOptions withJvmArguments(List<String> arguments) {
 		return new MeshOptions(root, basePort, workers, simulatedLatency, llmUrl, logDirectory, startTimeout,
-				workerArguments, arguments);
+				workerArguments, arguments, gatewayArguments, residentArguments);
 	}
 
 	public int gatewayPort() {
@@ -96,6 +125,14 @@ public record MeshOptions(Path root, int basePort, int workers, Duration simulat
 
 	public int aggregatorPort() {
 		return basePort + 3;
+	}
+
+	public int credentialsPort() {
+		return basePort + 4;
+	}
+
+	public int residentsPort() {
+		return basePort + 5;
 	}
 
 	/** @param index 1 for the first worker */

@@ -22,6 +22,8 @@ class MeshLauncherTests {
 		assertThat(standard.registryPort()).isEqualTo(8081);
 		assertThat(standard.orchestratorPort()).isEqualTo(8082);
 		assertThat(standard.aggregatorPort()).isEqualTo(8083);
+		assertThat(standard.credentialsPort()).isEqualTo(8084);
+		assertThat(standard.residentsPort()).isEqualTo(8085);
 		assertThat(standard.workerPort(1)).isEqualTo(8091);
 		assertThat(standard.workerPort(3)).isEqualTo(8093);
 		assertThat(MeshOptions.defaults().gatewayPort()).isEqualTo(18080);
@@ -37,13 +39,14 @@ class MeshLauncherTests {
 		})).isInstanceOf(MeshStartFailed.class)
 			.hasMessageContaining("service jar missing")
 			.hasMessageContaining(root.resolve("gateway/target/gateway.jar").toString())
+			.hasMessageContaining(root.resolve("resident-service/target/resident-service.jar").toString())
 			.hasMessageContaining("mvn -o -q -B -pl agent-worker-service package -DskipTests");
 	}
 
 	@Test
 	void refusesToStartOnATakenPort(@TempDir Path root) throws IOException {
-		for (String module : new String[] { "registry-service", "orchestrator-service", "aggregator-service",
-				"agent-worker-service", "gateway" }) {
+		for (String module : new String[] { "registry-service", "credential-service", "orchestrator-service",
+				"aggregator-service", "resident-service", "agent-worker-service", "gateway" }) {
 			Files.createDirectories(root.resolve(module).resolve("target"));
 			Files.writeString(root.resolve(module).resolve("target").resolve(module + ".jar"), "not really a jar");
 		}

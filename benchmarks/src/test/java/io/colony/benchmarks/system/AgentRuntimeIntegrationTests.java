@@ -119,7 +119,9 @@ class AgentRuntimeIntegrationTests {
 
 		assertThat(job.path("status").asString()).isEqualTo("PARTIAL");
 		assertThat(job.path("result").path("reason").asString()).startsWith("token budget of 20000 spent");
-		assertThat(job.path("usage").path("completionTokens").asLong()).isGreaterThanOrEqualTo(20_000);
+		// The budget counts prompt and completion tokens; completion alone may stay under it.
+		assertThat(job.path("usage").path("promptTokens").asLong() + job.path("usage").path("completionTokens").asLong())
+			.isGreaterThanOrEqualTo(20_000);
 		List<JsonNode> results = client.allResults(job.path("jobId").asString(), 1000);
 		assertThat(results).isNotEmpty()
 			.allSatisfy(result -> assertThat(result.path("output").asString()).startsWith("Summary: Item"));

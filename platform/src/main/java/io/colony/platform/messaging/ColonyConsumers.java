@@ -14,6 +14,7 @@ import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
@@ -163,7 +164,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		container.setMessageListener(new ChannelAwareBatchMessageListener() {
 			@Override
 			public void onMessageBatch(List<Message> messages, Channel channel) {
-				handleBatch(messages, channel, queue, type, handler);
+				handleBatch(messages, deliveredOn(channel), queue, type, handler);
 			}
 		});
 		register(container);
@@ -195,13 +196,24 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 		container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 		container.setPrefetchCount(prefetch);
 		container.setConsumersPerQueue(consumers);
-		container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> {
+		container.setMessageListener((ChannelAwareMessageListener) (message, proxy) -> {
+			Channel channel = deliveredOn(proxy);
 			Inbound<T> inbound = decodeOrDeadLetter(message, channel, queue, type);
 			if (inbound != null) {
 				dispatch(inbound, channel, queue, handler);
 			}
 		});
 		register(container);
+	}
+
+	/**
+	 * The broker channel the messages came on. A listener is handed the connection factory's channel proxy, which
+	 * opens a new channel when called after its channel closed: an acknowledgement sent that way names a delivery tag
+	 * the new channel never had, and the broker closes it with an error. Settling on the channel itself fails quietly
+	 * instead (the broker has already put the messages back), and its {@code isOpen} stays false once it closed.
+	 */
+	private static Channel deliveredOn(Channel channel) {
+		return channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
 	}
 
 	private void register(AbstractMessageListenerContainer container) {
@@ -222,7 +234,7 @@ public final class ColonyConsumers implements SmartLifecycle, ApplicationContext
 			UUID messageId = messageIdOf(message);
 			T payload = codec.decode(message.getBody(), type);
 			return new Inbound<>(payload, message, messageId, attempt,
-					traceCarrier.extractFields(message.getMessageProperties().getHeaders()));
+					traceCarrier.extractFields(message.getMessageProperties().getHeaders()), channel::isOpen);
 		}
 		catch (UndecodableMessage ex) {
 			deadLetterThenAck(message, channel, tag, queue, ex.getMessage(), attempt);

@@ -4,6 +4,7 @@ import io.colony.contracts.ResidentMessageSent;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * A message in an agent's mailbox; {@code done} completes (and the broker delivery is acknowledged) once its
@@ -11,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param inboxId the delivery's message id, claimed in the inbox with the effect
  * @param redelivered whether the broker delivered it before (another owner may have processed it)
+ * @param owned whether this instance still owns it: {@code false} once the channel it came on closed (the broker has
+ * put it back in its shard queue, for the shard's next owner)
  */
-record Delivery(ResidentMessageSent message, UUID inboxId, boolean redelivered, CompletableFuture<Void> done) {
+record Delivery(ResidentMessageSent message, UUID inboxId, boolean redelivered, BooleanSupplier owned,
+		CompletableFuture<Void> done) {
 }

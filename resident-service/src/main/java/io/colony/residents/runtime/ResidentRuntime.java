@@ -162,7 +162,7 @@ public class ResidentRuntime implements SmartLifecycle {
 		}
 		Delivery delivery = new Delivery(message, inbound.messageId(),
 				Boolean.TRUE.equals(inbound.message().getMessageProperties().isRedelivered()) || inbound.attempt() > 1,
-				new CompletableFuture<>());
+				inbound.settleable(), new CompletableFuture<>());
 		enqueue(key(message.tenant(), message.agentId()), delivery);
 		return delivery.done();
 	}
@@ -198,9 +198,16 @@ public class ResidentRuntime implements SmartLifecycle {
 	}
 
 	private void run(String key, Resident resident, Delivery delivery) {
-		if (stopping) {
+		if (stopping || !delivery.owned().getAsBoolean()) {
 			// Not started and not settled: when the consumers stop, the broker puts it back in its queue for the next
-			// owner with every other unacknowledged message of the closed channel.
+			// owner with every other unacknowledged message of the closed channel. When the channel has closed already
+			// (the connection dropped), the broker has done so: the next owner may be running it now, and only turns
+			// started before the loss compete with that owner (through the inbox and the processed count).
+			if (!stopping) {
+				outcome("released").increment();
+				// ends the consumer's span; its acknowledgement fails quietly on the closed channel
+				delivery.done().complete(null);
+			}
 			next(key, resident);
 			return;
 		}
@@ -265,7 +272,7 @@ public class ResidentRuntime implements SmartLifecycle {
 			return turn(resident, delivery);
 		}).exceptionallyCompose(error -> {
 			Throwable cause = unwrap(error);
-			if (attempt >= properties.turnAttempts() || stopping) {
+			if (attempt >= properties.turnAttempts() || stopping || !delivery.owned().getAsBoolean()) {
 				log.warn("message {} to agent {} failed after {} attempts: {}", delivery.inboxId(), message.agentId(),
 						attempt, cause.toString());
 				resident.state = Resident.LOADING;
@@ -517,7 +524,7 @@ public class ResidentRuntime implements SmartLifecycle {
 	private Counter outcome(String name) {
 		return outcomes.computeIfAbsent(name, key -> Counter.builder("colony.residents.messages")
 			.tag("outcome", key)
-			.description("mailbox messages by outcome: replied, duplicate, unknown-agent, ignored, failed")
+			.description("mailbox messages by outcome: replied, duplicate, unknown-agent, ignored, released, failed")
 			.register(meters));
 	}
 

@@ -41,7 +41,7 @@ class MailboxTests {
 	private static Delivery delivery(String content, int second, boolean redelivered) {
 		return new Delivery(new ResidentMessageSent(UUID.randomUUID(), ResidentId.of("a"), TenantId.of("t"), content,
 				ResidentMessageSent.FROM_USER, T0.plusSeconds(second)), UUID.randomUUID(), redelivered,
-				new CompletableFuture<>());
+				() -> true, new CompletableFuture<>());
 	}
 
 	private static List<String> drain(Resident resident) {

@@ -1,6 +1,7 @@
 package io.colony.benchmarks.system;
 
 import io.colony.benchmarks.client.ColonyClient;
+import io.colony.benchmarks.client.Documents;
 import io.colony.benchmarks.client.JobWatch;
 import io.colony.benchmarks.mesh.MeshOptions;
 import io.colony.platform.testing.Await;
@@ -96,6 +97,12 @@ class GitHubReviewIntegrationTests {
 					"--colony.gateway.github.repositories[0].paths=src/**")));
 		client = new ColonyClient(mesh.launcher().gatewayUrl());
 		client.useToken(client.mintToken(ColonyClient.DEFAULT_SCOPE, Map.of("tenant", TENANT)));
+		// A webhook gets 503 when the orchestrator has not stored its job within 600 ms, and a just-started
+		// orchestrator's first job can take longer (class loading, first statements, JIT): it is warmed here the way
+		// a deployment is before it takes traffic, with one job through the public API.
+		String warmUp = client.submitAccepted(client.json().writeValueAsString(Documents.scatterGatherJob(client.json(), 1)));
+		Await.untilValue(Duration.ofMinutes(2), "warm-up job " + warmUp + " finished", () -> client.job(warmUp),
+				JobWatch::isTerminal);
 	}
 
 	@AfterAll

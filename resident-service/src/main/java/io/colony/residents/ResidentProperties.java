@@ -22,10 +22,13 @@ import java.time.Duration;
  * @param redeliverySettle how long an agent waits before processing a redelivered message, so that the other
  * redelivered messages of the agent (returned together, in no defined order, when a shard's former owner left) are in
  * its mailbox and it can take them in the order they were sent
+ * @param activationPool connections of the pool that loads agents on activation (kept apart from the main pool, on
+ * which turns commit); 0 reads through the main pool
  */
 @ConfigurationProperties("colony.residents")
 public record ResidentProperties(int shards, int prefetch, Duration idleTimeout, int maxActive, double heapPressure,
-		Duration sweepInterval, int turnAttempts, String typesLocation, Duration redeliverySettle) {
+		Duration sweepInterval, int turnAttempts, String typesLocation, Duration redeliverySettle,
+		Integer activationPool) {
 
 	public ResidentProperties {
 		shards = shards <= 0 ? ColonyTopology.DEFAULT_RESIDENT_SHARDS : shards;
@@ -37,5 +40,6 @@ public record ResidentProperties(int shards, int prefetch, Duration idleTimeout,
 		turnAttempts = turnAttempts <= 0 ? 3 : turnAttempts;
 		typesLocation = typesLocation == null ? "classpath:colony/residents.yml" : typesLocation;
 		redeliverySettle = redeliverySettle == null ? Duration.ofMillis(200) : redeliverySettle;
+		activationPool = activationPool == null ? 4 : Math.max(0, activationPool);
 	}
 }

@@ -76,6 +76,9 @@ class ResidentAgentsIntegrationTests {
 	@Autowired
 	ResidentRuntime runtime;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	ResidentHttp api;
 
 	Replies replies;
@@ -367,6 +370,12 @@ class ResidentAgentsIntegrationTests {
 		assertThat(stats.body().path("bytesPerActiveAgent").isNumber()).isTrue();
 		assertThat(stats.body().path("activation").path("p99Ms").isNumber()).isTrue();
 		assertThat(stats.body().path("messages").path("replied").asDouble()).isGreaterThanOrEqualTo(agents);
+		// each agent in memory holds its memory: at least its fact and its one turn
+		assertThat(stats.body().path("memoryBytes").asLong())
+			.isGreaterThan((long) stats.body().path("active").asInt() * "{\"name\":\"user 0\"}".length());
+		// activations read through their own pool, not the one turns commit on
+		assertThat(meters.get("hikaricp.connections.usage").tag("pool", "residents-activation").timer().count())
+			.isGreaterThanOrEqualTo(agents);
 		System.out.println("RESIDENT-STATS: " + stats.body());
 		ResidentHttp.Response passivated = api.post(null, "/internal/v1/residents/passivations", null);
 		assertThat(passivated.body().path("passivated").asInt()).isPositive();

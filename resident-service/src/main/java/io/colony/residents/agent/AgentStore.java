@@ -92,6 +92,10 @@ public class AgentStore {
 	}
 
 	public Optional<StoredAgent> find(TenantId tenant, ResidentId id) {
+		return find(jdbc, tenant, id);
+	}
+
+	static Optional<StoredAgent> find(JdbcTemplate jdbc, TenantId tenant, ResidentId id) {
 		return jdbc.query("""
 				select id, type, summary, facts::text as facts, turns::text as turns, processed, created_at,
 				       last_active_at

@@ -13,6 +13,7 @@ import io.colony.platform.messaging.PermanentFailure;
 import io.colony.platform.outbox.Outbox;
 import io.colony.platform.outbox.OutboxMessage;
 import io.colony.residents.ResidentProperties;
+import io.colony.residents.agent.ActivationReads;
 import io.colony.residents.agent.AgentStore;
 import io.colony.residents.agent.Memory;
 import io.colony.residents.agent.ResidentType;
@@ -88,6 +89,8 @@ public class ResidentRuntime implements SmartLifecycle {
 
 	private final AgentStore agents;
 
+	private final ActivationReads activationReads;
+
 	private final ResidentTypes types;
 
 	private final ResidentModel model;
@@ -118,10 +121,11 @@ public class ResidentRuntime implements SmartLifecycle {
 
 	private volatile boolean stopping;
 
-	public ResidentRuntime(AgentStore agents, ResidentTypes types, ResidentModel model, Inbox inbox, Outbox outbox,
-			JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ResidentProperties properties,
-			MeterRegistry meters) {
+	public ResidentRuntime(AgentStore agents, ActivationReads activationReads, ResidentTypes types, ResidentModel model,
+			Inbox inbox, Outbox outbox, JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+			ResidentProperties properties, MeterRegistry meters) {
 		this.agents = agents;
+		this.activationReads = activationReads;
 		this.types = types;
 		this.model = model;
 		this.inbox = inbox;
@@ -295,7 +299,7 @@ public class ResidentRuntime implements SmartLifecycle {
 	private CompletableFuture<Void> activate(Resident resident, ResidentMessageSent message) {
 		return CompletableFuture.runAsync(() -> {
 			long start = System.nanoTime();
-			Optional<StoredAgent> stored = agents.find(message.tenant(), message.agentId());
+			Optional<StoredAgent> stored = activationReads.find(message.tenant(), message.agentId());
 			activation.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			if (stored.isEmpty()) {
 				resident.state = Resident.MISSING;
@@ -496,6 +500,22 @@ public class ResidentRuntime implements SmartLifecycle {
 
 	public int activeCount() {
 		return active.size();
+	}
+
+	/**
+	 * Heap held by the memories of the agents in memory: their compact JSON byte arrays, with each array's header and
+	 * padding (16 bytes of header, rounded up to 8), as a 64-bit JVM with compressed pointers lays them out. This is the
+	 * agents' own data; everything else an agent in memory costs is the runtime's.
+	 */
+	public long memoryBytes() {
+		long bytes = 0;
+		for (Resident resident : active.values()) {
+			byte[] memory = resident.memory;
+			if (memory != null) {
+				bytes += (16 + memory.length + 7) & ~7L;
+			}
+		}
+		return bytes;
 	}
 
 	public int processingCount() {

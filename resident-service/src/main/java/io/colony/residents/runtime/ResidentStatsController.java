@@ -49,6 +49,7 @@ class ResidentStatsController {
 		stats.put("baselineHeapUsedBytes", baselineHeapUsed);
 		stats.put("bytesPerActiveAgent",
 				gc && active > 0 && baselineHeapUsed >= 0 ? (heapUsed - baselineHeapUsed) / active : null);
+		stats.put("memoryBytes", runtime.memoryBytes());
 		stats.put("activation", timer(runtime.activationTimer()));
 		stats.put("reply", timer(runtime.replyTimer()));
 		stats.put("messages", runtime.outcomes());

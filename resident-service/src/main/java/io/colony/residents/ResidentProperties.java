@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param idleTimeout an agent without a message for this long is passivated (dropped from memory; its memory is in
  * PostgreSQL after every turn)
  * @param maxActive agents kept in memory at most; above it the least recently used idle ones are passivated
- * @param heapPressure fraction of the maximum heap above which a quarter of the idle agents (least recently used
- * first) are passivated
+ * @param heapPressure fraction of the maximum heap that live data (the old generation after its last collection) may
+ * reach before a quarter of the idle agents (least recently used first) are passivated
  * @param sweepInterval how often idle and surplus agents are looked for
  * @param turnAttempts attempts of one turn (LLM call and save) before its message is given back to the broker
  * @param typesLocation the YAML declaring the resident agent types

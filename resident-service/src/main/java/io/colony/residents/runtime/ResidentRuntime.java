@@ -35,6 +35,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -491,10 +493,29 @@ public class ResidentRuntime implements SmartLifecycle {
 		}
 	}
 
-	private static double heapPressure() {
+	/**
+	 * Live data as a fraction of the maximum heap: what the old generation held after its last collection (the heap
+	 * in use at any moment is mostly garbage waiting for the next young collection, and would passivate agents for
+	 * nothing): 0 until the first old collection, which comes before the heap runs out. With a collector whose pools
+	 * do not say, the heap in use.
+	 */
+	static double heapPressure() {
 		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-		return heap.getMax() <= 0 ? 0 : (double) heap.getUsed() / heap.getMax();
+		if (heap.getMax() <= 0) {
+			return 0;
+		}
+		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+			if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
+					&& OLD_GENERATION.matcher(pool.getName()).find()) {
+				MemoryUsage afterCollection = pool.getCollectionUsage();
+				return afterCollection == null ? 0 : (double) afterCollection.getUsed() / heap.getMax();
+			}
+		}
+		return (double) heap.getUsed() / heap.getMax();
 	}
+
+	/** Serial's "Tenured Gen", Parallel's "PS Old Gen", G1's "G1 Old Gen", ZGC's "ZGC Old Generation". */
+	private static final java.util.regex.Pattern OLD_GENERATION = java.util.regex.Pattern.compile("Old|Tenured");
 
 	// ---- introspection -----------------------------------------------------------------------------------------
 

@@ -197,6 +197,25 @@ public final class MeshLauncher implements AutoCloseable {
 		log.accept("restarted " + service + " (pid " + pid(service) + ")");
 	}
 
+	/**
+	 * Starts another instance of a running service, named {@code copy}, with the same command line but on
+	 * {@code port}, and returns once it reports healthy (e.g. a second resident service sharing the shards).
+	 *
+	 * @throws MeshStartFailed when it does not become healthy within the start timeout
+	 */
+	public void startCopy(String service, String copy, int port) {
+		if (processes.containsKey(copy)) {
+			throw new IllegalArgumentException("this mesh already has a service '" + copy + "'");
+		}
+		Launch launch = launches.get(service);
+		if (launch == null) {
+			throw new IllegalArgumentException("no service '" + service + "' in this mesh; services: " + services());
+		}
+		launch(copy, launch.module(), launch.jar(), port, launch.arguments(), false);
+		awaitHealthy(copy, System.nanoTime() + options.startTimeout().toNanos());
+		log.accept("started " + copy + ", a copy of " + service + " (pid " + pid(copy) + ") on port " + port);
+	}
+
 	/** The last {@code lines} lines of a service's log. */
 	public String logTail(String service, int lines) {
 		return tail(logFile(service), lines);
@@ -364,6 +383,9 @@ public final class MeshLauncher implements AutoCloseable {
 			.redirectErrorStream(true)
 			.redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
 					: ProcessBuilder.Redirect.to(logFile.toFile()));
+		// glibc gives each thread that mallocs its own arena (up to 8 per core); a JVM's many threads then hold
+		// tens of megabytes of mostly free native memory. Two arenas are plenty for what a JVM mallocs.
+		builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
 		launches.put(service, new Launch(module, jar, port, List.copyOf(serviceArguments)));
 		try {
 			processes.put(service, builder.start());
@@ -464,6 +486,10 @@ public final class MeshLauncher implements AutoCloseable {
 
 	/** The HTTP port of one of {@link #services()}. */
 	public int portOf(String service) {
+		Launch launch = launches.get(service);
+		if (launch != null) {
+			return launch.port();
+		}
 		return switch (service) {
 			case REGISTRY -> options.registryPort();
 			case ORCHESTRATOR -> options.orchestratorPort();

@@ -9,4 +9,13 @@ package io.colony.contracts;
 public record PlanLimits(Integer maxSubtasks, Integer maxDepth) {
 
 	public static final PlanLimits DEFAULTS = new PlanLimits(null, null);
+
+	/** The largest {@code maxSubtasks} a job may ask for; the gateway and the orchestrator both refuse more. */
+	public static final int MAX_SUBTASKS = 50;
+
+	/** The largest {@code maxDepth} a job may ask for. */
+	public static final int MAX_DEPTH = 3;
+
+	/** How many specialist types a supervisor job may name. */
+	public static final int MAX_SPECIALISTS = 20;
 }

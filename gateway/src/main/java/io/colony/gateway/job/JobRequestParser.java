@@ -67,11 +67,11 @@ final class JobRequestParser {
 
 	static final int MAX_STAGES = 20;
 
-	static final int MAX_SPECIALISTS = 50;
+	static final int MAX_SPECIALISTS = PlanLimits.MAX_SPECIALISTS;
 
-	static final int MAX_PLAN_DEPTH = 5;
+	static final int MAX_PLAN_DEPTH = PlanLimits.MAX_DEPTH;
 
-	static final int MAX_SUBTASKS = 1000;
+	static final int MAX_SUBTASKS = PlanLimits.MAX_SUBTASKS;
 
 	/** A stage's name names its results ({@code <name>/<input id>}): lower-case letters, digits and dashes. */
 	private static final Pattern STAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");

@@ -337,9 +337,9 @@ class JobRequestParserTests {
 			blank specialist        | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":["a",""]} | specialists[1]
 			repeated specialist     | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"specialists":["a","a"]} | specialists[1]
 			zero subtasks           | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxSubtasks":0}} | plan.maxSubtasks
-			too many subtasks       | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxSubtasks":1001}} | plan.maxSubtasks
+			too many subtasks       | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxSubtasks":51}} | plan.maxSubtasks
 			zero depth              | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":0}} | plan.maxDepth
-			too deep                | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":6}} | plan.maxDepth
+			too deep                | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":4}} | plan.maxDepth
 			depth as string         | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":{"maxDepth":"2"}} | plan.maxDepth
 			plan as number          | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"plan":3} | plan
 			bad whenNoAgent         | {"pattern":"supervisor","supervisor":"lead","instruction":"i","input":{"id":"q","content":"c"},"whenNoAgent":"later"} | whenNoAgent

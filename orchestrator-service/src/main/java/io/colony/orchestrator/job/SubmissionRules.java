@@ -34,7 +34,7 @@ final class SubmissionRules {
 
 	static final int MAX_STAGES = 20;
 
-	static final int MAX_SPECIALISTS = 20;
+	static final int MAX_SPECIALISTS = PlanLimits.MAX_SPECIALISTS;
 
 	static final int MAX_CONCURRENCY_LIMIT = 10_000;
 

@@ -1,6 +1,7 @@
 package io.colony.orchestrator.supervisor;
 
 import io.colony.contracts.Destinations;
+import io.colony.contracts.PlanLimits;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,11 +22,11 @@ public final class PlanParser {
 
 	public static final int DEFAULT_MAX_SUBTASKS = 10;
 
-	public static final int MAX_SUBTASKS_LIMIT = 50;
+	public static final int MAX_SUBTASKS_LIMIT = PlanLimits.MAX_SUBTASKS;
 
 	public static final int DEFAULT_MAX_DEPTH = 2;
 
-	public static final int MAX_DEPTH_LIMIT = 3;
+	public static final int MAX_DEPTH_LIMIT = PlanLimits.MAX_DEPTH;
 
 	public static final int MAX_INSTRUCTION_CHARS = 4000;
 

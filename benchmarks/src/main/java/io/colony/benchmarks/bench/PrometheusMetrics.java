@@ -70,19 +70,19 @@ final class PrometheusMetrics {
 	}
 
 	/**
-	 * The {@code q} quantile of timer {@code base} (e.g. {@code colony_residents_activation_seconds}) in its unit:
-	 * the published {@code quantile} when there is one (the largest over label sets), else from the buckets.
+	 * The {@code q} quantile of histogram {@code base} over what it recorded between {@code before} and this scrape:
+	 * the upper bound of the bucket holding it, from the buckets' differences (a conservative figure, as precise as
+	 * the buckets are: Micrometer's percentile histogram has about ten per decade).
 	 */
-	OptionalDouble quantile(String base, double q) {
-		OptionalDouble published = samples.stream()
-			.filter(sample -> sample.name().equals(base) && sample.labels().containsKey("quantile")
-					&& Double.parseDouble(sample.labels().get("quantile")) == q)
-			.mapToDouble(Sample::value)
-			.filter(value -> !Double.isNaN(value))
-			.max();
-		if (published.isPresent()) {
-			return published;
-		}
+	OptionalDouble quantileSince(PrometheusMetrics before, String base, double q) {
+		TreeMap<Double, Double> now = buckets(base);
+		TreeMap<Double, Double> then = before.buckets(base);
+		TreeMap<Double, Double> cumulative = new TreeMap<>();
+		now.forEach((bound, count) -> cumulative.put(bound, count - then.getOrDefault(bound, 0.0)));
+		return quantileOf(cumulative, q);
+	}
+
+	private TreeMap<Double, Double> buckets(String base) {
 		TreeMap<Double, Double> cumulative = new TreeMap<>();
 		for (Sample sample : samples) {
 			if (sample.name().equals(base + "_bucket") && sample.labels().containsKey("le")) {
@@ -91,6 +91,10 @@ final class PrometheusMetrics {
 				cumulative.merge(bound, sample.value(), Double::sum);
 			}
 		}
+		return cumulative;
+	}
+
+	private static OptionalDouble quantileOf(TreeMap<Double, Double> cumulative, double q) {
 		if (cumulative.isEmpty()) {
 			return OptionalDouble.empty();
 		}
@@ -105,5 +109,22 @@ final class PrometheusMetrics {
 			}
 		}
 		return OptionalDouble.of(Double.POSITIVE_INFINITY);
+	}
+
+	/**
+	 * The {@code q} quantile of timer {@code base} (e.g. {@code colony_residents_activation_seconds}) in its unit:
+	 * the published {@code quantile} when there is one (the largest over label sets), else from the buckets.
+	 */
+	OptionalDouble quantile(String base, double q) {
+		OptionalDouble published = samples.stream()
+			.filter(sample -> sample.name().equals(base) && sample.labels().containsKey("quantile")
+					&& Double.parseDouble(sample.labels().get("quantile")) == q)
+			.mapToDouble(Sample::value)
+			.filter(value -> !Double.isNaN(value))
+			.max();
+		if (published.isPresent()) {
+			return published;
+		}
+		return quantileOf(buckets(base), q);
 	}
 }

@@ -56,8 +56,22 @@ public final class ResidentsBench {
 
 	static final String AGENT_TYPE = "assistant";
 
+	/**
+	 * Every service's JVM sized for a small node: the heap starts small (the default initial heap is 1/64 of the
+	 * machine's memory, 384 MB on 24 GB, and the young generation touches a third of it), is given back when free and
+	 * is capped at 192 MB (the resident service's live set with 95,000 agents in memory is about 70 MB; without a cap,
+	 * creating a million agents grew its heap to 280 MB of mostly dead objects before a full GC); the serial collector
+	 * (no concurrent threads, no remembered sets); the C1 compiler only (C2's compilations cost tens of megabytes of
+	 * native memory per JVM, and its CPU on 2 cores); smaller thread stacks and code cache.
+	 * {@code --jvm-options ""} runs the launcher's plain settings.
+	 */
+	static final String DEFAULT_JVM_OPTIONS = "-Xms24m -Xmx192m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10"
+			+ " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -Xss256k -XX:ReservedCodeCacheSize=64m";
+
 	/** The resident service's measurement endpoint (R1's SERVICE.md); optional, figures fall back to its metrics. */
 	static final String STATS_PATH = "/internal/v1/residents/stats";
+
+	static final String PASSIVATIONS_PATH = "/internal/v1/residents/passivations";
 
 	/**
 	 * @param bulkSize agents per {@code POST /api/v1/agents/bulk} (the API takes 1..10,000)
@@ -67,10 +81,13 @@ public final class ResidentsBench {
 	 * simulated model
 	 * @param jvmOptions extra JVM options for every service of the mesh (e.g. a smaller heap or another GC, to see what
 	 * the mesh's resident memory can be brought down to); after the launcher's own, so they win
+	 * @param reactivations after the message phase and passivating every agent, messages to that many agents which had
+	 * been in memory (one each), to time their re-activation from PostgreSQL
+	 * @param reactivationConcurrency re-activation messages awaiting their reply at once
 	 */
 	record Settings(int agents, int messages, Duration latency, int concurrency, int bulkSize, int bulkParallel,
 			int httpConcurrency, int workers, URI llmUrl, int basePort, Duration timeout, Duration startTimeout,
-			long seed, List<String> jvmOptions) {
+			long seed, List<String> jvmOptions, int reactivations, int reactivationConcurrency) {
 
 		static Settings parse(List<String> arguments) {
 			Args args = Args.parse(arguments, Set.of());
@@ -82,7 +99,10 @@ public final class ResidentsBench {
 					args.integer("base-port", 28_080, 1024, 65_000),
 					Duration.ofSeconds(args.integer("timeout-s", 3600, 10, 86_400)),
 					Duration.ofSeconds(args.integer("start-timeout-s", 300, 10, 3600)),
-					args.integer("seed", 7, 0, Integer.MAX_VALUE), options(args.string("jvm-options", "")));
+					args.integer("seed", 7, 0, Integer.MAX_VALUE),
+					options(args.string("jvm-options", DEFAULT_JVM_OPTIONS)),
+					args.integer("reactivations", 2_000, 0, 1_000_000),
+					args.integer("reactivation-concurrency", 4, 1, 10_000));
 			args.requireAllKnown();
 			return settings;
 		}
@@ -130,7 +150,10 @@ public final class ResidentsBench {
 			.withStartTimeout(settings.startTimeout())
 			.withJvmArguments(settings.jvmOptions())
 			.withGatewayArguments(List.of("--colony.gateway.limits.enabled=false",
-					"--colony.gateway.residents.max-buffered-events=" + Math.max(10_000, settings.concurrency() * 4)));
+					"--colony.gateway.residents.max-buffered-events=" + Math.max(10_000, settings.concurrency() * 4)))
+			// every agent a message activated stays in memory until the bench measures them idle and passivates them
+			.withResidentArguments(List.of("--colony.residents.idle-timeout=PT24H",
+					"--colony.residents.max-active=" + Math.max(100_000, settings.agents())));
 	}
 
 	private int execute(Settings settings) {
@@ -154,8 +177,14 @@ public final class ResidentsBench {
 			report.put("createSeconds", round(createSeconds, 3));
 			report.put("agentsCreatedPerSecond", round(settings.agents() / Math.max(createSeconds, 1e-9), 1));
 
-			Map<String, Double> heapBefore = residentHeap(mesh);
-			Messages messages = sendMessages(client, settings);
+			java.util.BitSet messaged = new java.util.BitSet(settings.agents());
+			SplittableRandom random = new SplittableRandom(settings.seed());
+			Messages messages = sendMessages(client, settings, "messages", settings.messages(), settings.concurrency(),
+					() -> {
+						int agent = random.nextInt(settings.agents());
+						messaged.set(agent);
+						return agent;
+					});
 			report.put("replied", messages.clock().replied());
 			report.put("lost", messages.clock().awaitingReply() + messages.refused());
 			report.put("refused", messages.refused());
@@ -168,10 +197,10 @@ public final class ResidentsBench {
 			report.put("replyP99Ms", replies.at(99));
 
 			PrometheusMetrics metrics = residentMetrics(mesh);
-			// after the messages, with the service quiet: it measures its heap per agent after a full GC
-			JsonNode stats = residentStats(mesh);
-			OptionalDouble activationP99 = activationP99(stats, metrics);
-			putMillis(report, "activationP99Ms", activationP99);
+			// after the messages, with the service quiet: its heap after a full GC with the agents in memory
+			JsonNode stats = quietestStats(mesh);
+			OptionalDouble activationUnderLoadP99 = activationP99(stats, metrics);
+			putMillis(report, "activationUnderLoadP99Ms", activationUnderLoadP99);
 			// the service's own sent → reply published, to tell its time from the edge's (gateway, stream, client)
 			for (String percentile : List.of("p50Ms", "p99Ms")) {
 				JsonNode value = stats == null ? null : stats.path("reply").path(percentile);
@@ -180,16 +209,20 @@ public final class ResidentsBench {
 						: OptionalDouble.empty());
 			}
 			putNumber(report, "activations", metrics.sum("colony_residents_activation_seconds_count", Map.of()));
-			putNumber(report, "activeAgents", metrics.sum("colony_residents_active", Map.of()));
 
-			IdleAgentBytes idle = idleAgentBytes(stats, heapBefore, metrics);
-			if (idle.bytes() == null) {
-				report.putNull("bytesPerIdleAgent");
-			}
-			else {
-				report.put("bytesPerIdleAgent", idle.bytes());
-			}
+			IdleAgents idle = idleAgents(mesh, stats);
+			report.put("idleAgents", idle.agents());
+			putLong(report, "bytesPerIdleAgent", idle.bytesPerAgent());
+			putLong(report, "memoryBytesPerIdleAgent", idle.memoryBytesPerAgent());
+			putLong(report, "runtimeBytesPerIdleAgent", idle.runtimeBytesPerAgent());
 			report.put("bytesPerIdleAgentMethod", idle.method());
+
+			Reactivation reactivation = reactivate(client, mesh, settings, messaged);
+			report.put("reactivations", reactivation.activations());
+			putMillis(report, "reactivationP50Ms", reactivation.p50());
+			putMillis(report, "reactivationP99Ms", reactivation.p99());
+			report.put("reactivationReplyP50Ms", reactivation.replies().at(50));
+			report.put("reactivationReplyP99Ms", reactivation.replies().at(99));
 
 			Map<String, Long> rss = memory.current();
 			long meshRss = rss.values().stream().mapToLong(Long::longValue).sum();
@@ -197,16 +230,20 @@ public final class ResidentsBench {
 			report.put("meshPeakRssBytes", Math.max(meshRss, memory.peak()));
 			ObjectNode byService = report.putObject("rssBytesByService");
 			rss.forEach(byService::put);
+			ObjectNode peakByService = report.putObject("peakRssBytesByService");
+			memory.peaks().forEach(peakByService::put);
 
 			ObjectNode goals = report.putObject("goals");
 			boolean rssMet = Math.max(meshRss, memory.peak()) <= MESH_RSS_GOAL_BYTES;
 			goals.put("meshRssWithin2GiB", rssMet);
-			Boolean idleMet = idle.bytes() == null ? null : idle.bytes() <= IDLE_AGENT_GOAL_BYTES;
-			putFlag(goals, "idleAgentWithin256Bytes", idleMet);
-			Boolean activationMet = activationP99.isEmpty() ? null
-					: activationP99.getAsDouble() * 1000 <= ACTIVATION_P99_GOAL_MS;
-			putFlag(goals, "activationP99Within5Ms", activationMet);
-			boolean complete = messages.clock().replied() == settings.messages() && messages.clock().duplicated() == 0;
+			putFlag(goals, "idleAgentRuntimeWithin256Bytes", idle.runtimeBytesPerAgent() == null ? null
+					: idle.runtimeBytesPerAgent() <= IDLE_AGENT_GOAL_BYTES);
+			putFlag(goals, "idleAgentWithMemoryWithin256Bytes", idle.bytesPerAgent() == null ? null
+					: idle.bytesPerAgent() <= IDLE_AGENT_GOAL_BYTES);
+			putFlag(goals, "reactivationP99Within5Ms", reactivation.p99().isEmpty() ? null
+					: reactivation.p99().getAsDouble() * 1000 <= ACTIVATION_P99_GOAL_MS);
+			boolean complete = messages.clock().replied() == settings.messages() && messages.clock().duplicated() == 0
+					&& reactivation.replied() == reactivation.sent();
 			goals.put("everyMessageAnsweredOnce", complete);
 			report.put("status", complete ? "COMPLETED" : "INCOMPLETE");
 
@@ -281,22 +318,22 @@ public final class ResidentsBench {
 	private record Messages(ReplyClock clock, int refused, double wallSeconds) {
 	}
 
-	private Messages sendMessages(ColonyClient client, Settings settings) {
-		Semaphore awaitingReply = new Semaphore(settings.concurrency());
+	/** Sends {@code count} messages, each to the agent {@code nextAgent} names, at most {@code concurrency} awaiting. */
+	private Messages sendMessages(ColonyClient client, Settings settings, String phase, int count, int concurrency,
+			java.util.function.IntSupplier nextAgent) {
+		Semaphore awaitingReply = new Semaphore(concurrency);
 		Semaphore posting = new Semaphore(settings.httpConcurrency());
-		ReplyClock clock = new ReplyClock(Math.max(1, settings.messages()), awaitingReply::release);
+		ReplyClock clock = new ReplyClock(Math.max(1, count), awaitingReply::release);
 		AtomicInteger refused = new AtomicInteger();
 		AtomicReference<String> firstRefusal = new AtomicReference<>();
-		SplittableRandom random = new SplittableRandom(settings.seed());
-		err.printf("[bench] sending %d messages to random agents, at most %d awaiting a reply%n", settings.messages(),
-				settings.concurrency());
+		err.printf("[bench] %s: sending %d messages, at most %d awaiting a reply%n", phase, count, concurrency);
 		try (EventStream replies = client.stream("/api/v1/agents/events", "the tenant's agents",
 				event -> onEvent(event, clock))) {
 			long started = System.nanoTime();
-			for (int i = 0; i < settings.messages(); i++) {
+			for (int i = 0; i < count; i++) {
 				acquire(awaitingReply, settings.timeout());
 				acquire(posting, settings.timeout());
-				String agent = agentId(random.nextInt(settings.agents()));
+				String agent = agentId(nextAgent.getAsInt());
 				HttpRequest post = client.authorized("/api/v1/agents/" + agent + "/messages")
 					.header("Content-Type", "application/json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"message " + i + " to " + agent + "\"}"))
@@ -320,10 +357,9 @@ public final class ResidentsBench {
 				}
 			}
 			long deadline = System.nanoTime() + settings.timeout().toNanos();
-			while (clock.replied() + refused.get() < settings.messages() && System.nanoTime() < deadline
-					&& !replies.ended()) {
+			while (clock.replied() + refused.get() < count && System.nanoTime() < deadline && !replies.ended()) {
 				// every reply releases a permit: all of them back means nothing is awaited any more
-				if (tryAcquireAll(awaitingReply, settings.concurrency(), Duration.ofSeconds(1))) {
+				if (tryAcquireAll(awaitingReply, concurrency, Duration.ofSeconds(1))) {
 					break;
 				}
 			}
@@ -336,8 +372,8 @@ public final class ResidentsBench {
 			// first send to last reply (to now when nothing came back)
 			long end = clock.replied() > 0 ? clock.lastReplyNanos() : System.nanoTime();
 			double wall = (end - started) / 1e9;
-			err.printf("[bench] %d replied in %.3f s (%d refused, %d awaiting, %d duplicated)%n", clock.replied(), wall,
-					refused.get(), clock.awaitingReply(), clock.duplicated());
+			err.printf("[bench] %s: %d replied in %.3f s (%d refused, %d awaiting, %d duplicated)%n", phase,
+					clock.replied(), wall, refused.get(), clock.awaitingReply(), clock.duplicated());
 			return new Messages(clock, refused.get(), wall);
 		}
 	}
@@ -376,31 +412,68 @@ public final class ResidentsBench {
 
 	// ---- measurements -----------------------------------------------------------------------------------------------
 
-	record IdleAgentBytes(Long bytes, String method) {
+	/**
+	 * What the agents in memory cost while idle, measured by difference: the resident service's heap after a full GC
+	 * with them in memory, then again after passivating every one of them; the difference divided by their number.
+	 * {@code memoryBytesPerAgent} is the part that is each agent's own memory (its compact JSON, the service's
+	 * {@code memoryBytes}), {@code runtimeBytesPerAgent} the rest: what holding an agent resident costs the runtime
+	 * (its map entry, key, state object). The map's table keeps its size after the passivation, so its slots
+	 * (4-8 bytes per agent) are not in the difference.
+	 */
+	record IdleAgents(int agents, Long bytesPerAgent, Long memoryBytesPerAgent, Long runtimeBytesPerAgent,
+			String method) {
+	}
+
+	private IdleAgents idleAgents(MeshLauncher mesh, JsonNode withAgents) {
+		if (withAgents == null || !withAgents.path("active").isNumber() || withAgents.path("active").asInt() < 1) {
+			return new IdleAgents(0, null, null, null, "unmeasured: no agents in memory or no " + STATS_PATH);
+		}
+		int agents = withAgents.path("active").asInt();
+		long heapWith = withAgents.path("heapUsedBytes").asLong();
+		long memoryBytes = withAgents.path("memoryBytes").asLong();
+		JsonNode passivated = json.readTree(post(mesh.residentsUrl().resolve(PASSIVATIONS_PATH)));
+		JsonNode without = quietestStats(mesh);
+		if (without == null || without.path("active").asInt() > passivated.path("active").asInt()
+				|| passivated.path("passivated").asInt() < agents - without.path("active").asInt()) {
+			return new IdleAgents(agents, null, null, null, "unmeasured: the agents could not all be passivated");
+		}
+		int dropped = agents - without.path("active").asInt();
+		long bytes = Math.round((heapWith - without.path("heapUsedBytes").asDouble()) / dropped);
+		long memory = Math.round((double) memoryBytes / agents);
+		err.printf("[bench] %d idle agents: heap %d bytes with them, %d without (after full GCs); memories %d bytes%n",
+				dropped, heapWith, without.path("heapUsedBytes").asLong(), memoryBytes);
+		return new IdleAgents(dropped, bytes, memory, bytes - memory, "(heap after full GC with the idle agents in"
+				+ " memory - heap after full GC once they were passivated, each the lower of two readings) / agents"
+				+ " passivated; memory = the service's memoryBytes / agents");
+	}
+
+	/** What re-activating agents from PostgreSQL took, from the activation histogram's buckets during the phase. */
+	record Reactivation(int sent, long replied, long activations, OptionalDouble p50, OptionalDouble p99,
+			Percentiles replies) {
 	}
 
 	/**
-	 * What one resident-but-idle agent costs in heap: the resident service's own measurement ({@code bytesPerActiveAgent}
-	 * of {@code GET /internal/v1/residents/stats?gc=true}: heap used after a full GC above its start-up baseline, per
-	 * agent in memory) when it answers; otherwise the growth of its used heap while the messages activated agents,
-	 * divided by the agents then in memory, without a forced GC (an upper bound: garbage counts too).
+	 * Sends one message each to up to {@code --reactivations} agents that were in memory before the passivation (so
+	 * each is loaded back with its memory), at most {@code --reactivation-concurrency} awaiting their reply, and reads
+	 * the activation histogram's change over the phase.
 	 */
-	private IdleAgentBytes idleAgentBytes(JsonNode stats, Map<String, Double> heapBefore, PrometheusMetrics after) {
-		for (String field : List.of("bytesPerIdleAgent", "bytesPerActiveAgent")) {
-			if (stats != null && stats.path(field).isNumber()) {
-				return new IdleAgentBytes(Math.round(stats.path(field).asDouble()),
-						"resident service " + STATS_PATH + "?gc=true " + field + " (after a full GC)");
-			}
+	private Reactivation reactivate(ColonyClient client, MeshLauncher mesh, Settings settings,
+			java.util.BitSet messaged) {
+		int[] agents = messaged.stream().limit(settings.reactivations()).toArray();
+		if (agents.length == 0) {
+			return new Reactivation(0, 0, 0, OptionalDouble.empty(), OptionalDouble.empty(), new Percentiles(new long[0]));
 		}
-		OptionalDouble active = after.sum("colony_residents_active", Map.of());
-		OptionalDouble heapAfter = after.sum("jvm_memory_used_bytes", Map.of("area", "heap"));
-		Double before = heapBefore.get("heap");
-		if (active.isEmpty() || active.getAsDouble() < 1 || heapAfter.isEmpty() || before == null) {
-			return new IdleAgentBytes(null, "unmeasured: neither " + STATS_PATH
-					+ " nor colony_residents_active with jvm_memory_used_bytes");
-		}
-		long bytes = Math.round(Math.max(0, heapAfter.getAsDouble() - before) / active.getAsDouble());
-		return new IdleAgentBytes(bytes, "heap growth without GC / colony_residents_active (upper bound)");
+		PrometheusMetrics before = residentMetrics(mesh);
+		AtomicInteger next = new AtomicInteger();
+		Messages sent = sendMessages(client, settings, "re-activation", agents.length,
+				settings.reactivationConcurrency(), () -> agents[next.getAndIncrement()]);
+		PrometheusMetrics after = residentMetrics(mesh);
+		String histogram = "colony_residents_activation_seconds";
+		OptionalDouble count = after.sum(histogram + "_count", Map.of());
+		double activations = count.orElse(0) - before.sum(histogram + "_count", Map.of()).orElse(0);
+		return new Reactivation(agents.length, sent.clock().replied(), Math.round(activations),
+				after.quantileSince(before, histogram, 0.50), after.quantileSince(before, histogram, 0.99),
+				sent.clock().latenciesMillis());
 	}
 
 	/** Activation p99 in seconds: the service's own percentile ({@code activation.p99Ms} of its stats), else its histogram. */
@@ -409,6 +482,19 @@ public final class ResidentsBench {
 			return OptionalDouble.of(stats.path("activation").path("p99Ms").asDouble() / 1000);
 		}
 		return metrics.quantile("colony_residents_activation_seconds", 0.99);
+	}
+
+	/**
+	 * The lower-heap one of two consecutive {@code stats?gc=true} readings: whatever the service still held from the
+	 * phase before (a batch being relayed, a buffer) is less likely to be in both, and it would be counted as agents'.
+	 */
+	private JsonNode quietestStats(MeshLauncher mesh) {
+		JsonNode first = residentStats(mesh);
+		JsonNode second = residentStats(mesh);
+		if (first == null || second == null) {
+			return first == null ? second : first;
+		}
+		return second.path("heapUsedBytes").asLong() <= first.path("heapUsedBytes").asLong() ? second : first;
 	}
 
 	/** The resident service's stats after a full GC, or null (and a note) when it has none. */
@@ -420,13 +506,6 @@ public final class ResidentsBench {
 			err.println("[bench] no usable " + STATS_PATH + " (" + ex.getMessage() + "); using its metrics");
 			return null;
 		}
-	}
-
-	private Map<String, Double> residentHeap(MeshLauncher mesh) {
-		Map<String, Double> heap = new LinkedHashMap<>();
-		residentMetrics(mesh).sum("jvm_memory_used_bytes", Map.of("area", "heap"))
-			.ifPresent(used -> heap.put("heap", used));
-		return heap;
 	}
 
 	/** The resident service's metrics; none (and a note) when they cannot be read, so the report still prints. */
@@ -458,9 +537,24 @@ public final class ResidentsBench {
 			timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
 		}
 
+		private final Map<String, Long> peaks = new java.util.concurrent.ConcurrentHashMap<>();
+
 		private void sample() {
-			long total = current().values().stream().mapToLong(Long::longValue).sum();
-			peak.accumulateAndGet(total, Math::max);
+			Map<String, Long> now = current();
+			now.forEach((service, bytes) -> peaks.merge(service, bytes, Math::max));
+			peak.accumulateAndGet(now.values().stream().mapToLong(Long::longValue).sum(), Math::max);
+		}
+
+		/** Each service's largest sample (they need not have peaked at the same moment). */
+		Map<String, Long> peaks() {
+			Map<String, Long> ordered = new LinkedHashMap<>();
+			for (String service : mesh.services()) {
+				Long bytes = peaks.get(service);
+				if (bytes != null) {
+					ordered.put(service, bytes);
+				}
+			}
+			return ordered;
 		}
 
 		Map<String, Long> current() {
@@ -491,6 +585,25 @@ public final class ResidentsBench {
 		try {
 			HttpResponse<String> response = PLAIN.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
 					HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException(uri + " answered " + response.statusCode());
+			}
+			return response.body();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(uri + " failed: " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	/** A POST without a body to a service's own (unauthenticated) endpoint; anything but 200 is a failure. */
+	private static String post(URI uri) {
+		try {
+			HttpResponse<String> response = PLAIN.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
 				throw new IllegalStateException(uri + " answered " + response.statusCode());
 			}
@@ -550,6 +663,15 @@ public final class ResidentsBench {
 		}
 		else {
 			report.put(field, Math.round(value.getAsDouble()));
+		}
+	}
+
+	private static void putLong(ObjectNode report, String field, Long value) {
+		if (value == null) {
+			report.putNull(field);
+		}
+		else {
+			report.put(field, value);
 		}
 	}
 

@@ -53,4 +53,22 @@ class PrometheusMetricsTests {
 		assertThat(metrics.sum("colony_residents_active", Map.of())).hasValue(63_000);
 		assertThat(metrics.sum("colony_residents_missing", Map.of())).isEmpty();
 	}
+
+	@Test
+	void takesAQuantileOfWhatAHistogramRecordedBetweenTwoScrapes() {
+		PrometheusMetrics before = PrometheusMetrics.parse(TEXT);
+		// 100 more activations since: 98 within 1 ms, 2 in (2 ms, 4 ms]
+		PrometheusMetrics after = PrometheusMetrics.parse(TEXT.replace("le=\"0.001\"} 50.0", "le=\"0.001\"} 148.0")
+			.replace("le=\"0.002\"} 900.0", "le=\"0.002\"} 998.0")
+			.replace("le=\"0.004\"} 985.0", "le=\"0.004\"} 1085.0")
+			.replace("le=\"0.008\"} 999.0", "le=\"0.008\"} 1099.0")
+			.replace("le=\"+Inf\"} 1000.0", "le=\"+Inf\"} 1100.0"));
+
+		assertThat(after.quantileSince(before, "colony_residents_activation_seconds", 0.5)).hasValue(0.001);
+		assertThat(after.quantileSince(before, "colony_residents_activation_seconds", 0.99)).hasValue(0.004);
+		assertThat(after.quantile("colony_residents_activation_seconds", 0.99))
+			.as("over everything recorded, the earlier slow ones count").hasValue(0.008);
+		assertThat(before.quantileSince(before, "colony_residents_activation_seconds", 0.99))
+			.as("nothing recorded in between").isEmpty();
+	}
 }

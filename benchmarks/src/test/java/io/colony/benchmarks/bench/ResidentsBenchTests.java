@@ -27,6 +27,11 @@ class ResidentsBenchTests {
 		assertThat(settings.requests()).isEqualTo(100);
 		assertThat(settings.workers()).isEqualTo(1);
 		assertThat(settings.llmUrl()).isNull();
+		assertThat(settings.reactivations()).isEqualTo(2_000);
+		assertThat(settings.reactivationConcurrency()).isEqualTo(4);
+		assertThat(settings.jvmOptions()).as("sized for a small node").contains("-Xms24m", "-XX:+UseSerialGC");
+		assertThat(ResidentsBench.Settings.parse(List.of("--jvm-options", "")).jvmOptions())
+			.as("the launcher's plain settings").isEmpty();
 	}
 
 	@Test
@@ -52,7 +57,9 @@ class ResidentsBenchTests {
 		assertThat(options.residentsPort()).isEqualTo(38085);
 		assertThat(options.workers()).isEqualTo(1);
 		assertThat(options.gatewayArguments()).contains("--colony.gateway.limits.enabled=false");
-		assertThat(options.jvmArguments()).isEmpty();
+		assertThat(options.residentArguments()).as("activated agents stay in memory until measured")
+			.contains("--colony.residents.idle-timeout=PT24H", "--colony.residents.max-active=1000000");
+		assertThat(options.jvmArguments()).contains("-XX:+UseSerialGC");
 
 		MeshOptions smaller = ResidentsBench.meshOptions(ResidentsBench.Settings.parse(List.of("--jvm-options",
 				" -Xmx256m  -XX:+UseSerialGC ")));

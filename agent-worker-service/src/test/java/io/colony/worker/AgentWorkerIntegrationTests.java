@@ -66,12 +66,14 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The worker against the real broker with the simulated LLM answering after one second: thousands of
+ * The worker against the real broker with the simulated LLM answering after five seconds: thousands of
  * tasks wait at once on a handful of threads, every result is confirmed with its attempt number, and bad
- * input, unknown agent types, cancellations and presence behave as the message flow promises.
+ * input, unknown agent types, cancellations and presence behave as the message flow promises. Five seconds, not
+ * one, so that the 2,000 preloaded tasks are all taken in before the first answers even on a loaded machine (with
+ * one second, a CI run under load saw at most 1,436 in flight at once).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "colony.worker.llm.simulated.latency=PT1S", "colony.worker.capacity=5000",
+		properties = { "colony.worker.llm.simulated.latency=PT5S", "colony.worker.capacity=5000",
 				"colony.worker.agent-id=worker-it", "colony.worker.heartbeat-interval=PT0.5S",
 				"colony.worker.heartbeat-ttl=PT5S", "colony.worker.catalog.serve=summarizer",
 				"colony.worker.llm.cache.max-entries=0" })
@@ -240,6 +242,8 @@ class AgentWorkerIntegrationTests {
 
 	@Test
 	void cancellingAJobStopsItsTasksWhileTheyWaitOnTheLlm() {
+		// the in-flight count below is the worker's; the preloaded job's tasks must have left it first
+		Await.until(WAIT, "the preloaded job's 2000 results", () -> resultsOf(PRELOADED_JOB).size() >= 2_000);
 		JobId job = JobId.random();
 		for (int i = 0; i < 20; i++) {
 			publisher.publish(Tasks.toSummarizers(Tasks.task(job, "summarizer", 1, "Running " + i + "."))).join();

@@ -38,7 +38,7 @@ public final class Benchmarks {
 			  status [--gateway http://127.0.0.1:8080] [--token T | --tenant demo] [--watch [--interval-s 2]]
 			      The fleet view of a running mesh: queues, workers, jobs, pending approvals.
 			  bench scatter-gather --tasks N --latency-ms L [--llm-url URL [--llm-concurrency C]] [--workers K]
-			                       [--keep-logs] [--base-port 28080] [--timeout-s 1800]
+			                       [--keep-logs] [--base-port 28080] [--timeout-s 1800] [--console-screenshot F.png]
 			      Launches a private mesh, runs one job of N tasks and prints one JSON line.
 			  bench worker-inflight --tasks 12000 --latency-ms 2000 [--heap 1g]
 			      One worker JVM against the LLM simulator over HTTP: most LLM calls open at once, CPU and heap per call.

@@ -46,6 +46,10 @@ class BenchmarksTests {
 		assertThat(err()).startsWith("error: unknown option --agent");
 
 		err.reset();
+		assertThat(run("bench", "scatter-gather", "--console-screenshot", "fleet.jpg")).isEqualTo(64);
+		assertThat(err()).startsWith("error: --console-screenshot must name a .png file, was fleet.jpg");
+
+		err.reset();
 		assertThat(run("fly")).isEqualTo(64);
 		assertThat(err()).startsWith("error: unknown command 'fly'");
 	}

@@ -7,6 +7,7 @@ import io.colony.benchmarks.client.ColonyClient;
 import io.colony.benchmarks.client.Documents;
 import io.colony.benchmarks.client.JobWatch;
 import io.colony.benchmarks.client.SseEvent;
+import io.colony.benchmarks.console.FleetScreenshot;
 import io.colony.benchmarks.mesh.MeshLauncher;
 import io.colony.benchmarks.mesh.MeshOptions;
 import tools.jackson.databind.JsonNode;
@@ -20,22 +21,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bench scatter-gather --tasks N --latency-ms L [--llm-url URL [--llm-concurrency C]] [--workers K]
- * [--warmup-tasks W] [--keep-logs] [--base-port P]}: launches a private mesh, runs one job of N tasks through the gateway and prints one JSON
- * line (see README.md). The clock runs from just before the POST to the receipt of {@code job.completed}.
+ * [--warmup-tasks W] [--keep-logs] [--base-port P] [--console-screenshot FILE]}: launches a private mesh, runs one job
+ * of N tasks through the gateway and prints one JSON line (see README.md). The clock runs from just before the POST to
+ * the receipt of {@code job.completed}. With {@code --console-screenshot}, the console's fleet view is captured in
+ * headless Chromium once half the job's tasks are done.
  */
 public final class ScatterGatherBench {
+
+	private static final Duration SCREENSHOT_WAIT = Duration.ofMinutes(2);
 
 	private final PrintStream out;
 
 	private final PrintStream err;
 
-	private ScatterGatherBench(PrintStream out, PrintStream err) {
+	private final Path screenshot;
+
+	private final CountDownLatch halfway = new CountDownLatch(1);
+
+	private final AtomicReference<RuntimeException> screenshotFailure = new AtomicReference<>();
+
+	private ScatterGatherBench(PrintStream out, PrintStream err, Path screenshot) {
 		this.out = out;
 		this.err = err;
+		this.screenshot = screenshot;
 	}
 
 	public static int run(List<String> arguments, PrintStream out, PrintStream err) {
@@ -52,6 +67,10 @@ public final class ScatterGatherBench {
 		int warmupTasks = args.integer("warmup-tasks", 2000, 0, 1_000_000);
 		int basePort = args.integer("base-port", 28_080, 1024, 65_000);
 		Duration timeout = Duration.ofSeconds(args.integer("timeout-s", 1800, 10, 86_400));
+		String screenshot = args.optional("console-screenshot");
+		if (screenshot != null && !screenshot.endsWith(".png")) {
+			throw new UsageError("--console-screenshot must name a .png file, was " + screenshot);
+		}
 		args.requireAllKnown();
 		MeshOptions options = MeshOptions.defaults()
 			.withBasePort(basePort)
@@ -63,7 +82,8 @@ public final class ScatterGatherBench {
 							"--colony.worker.llm.limits.providers.openai.concurrency.initial=" + llmConcurrency,
 							"--colony.worker.llm.openai.max-connections=" + llmConcurrency)
 					: List.of());
-		return new ScatterGatherBench(out, err).execute(options, tasks, warmupTasks, latency, timeout, keepLogs);
+		return new ScatterGatherBench(out, err, screenshot == null ? null : Path.of(screenshot)).execute(options, tasks,
+				warmupTasks, latency, timeout, keepLogs);
 	}
 
 	private int execute(MeshOptions options, int tasks, int warmupTasks, Duration latency, Duration timeout,
@@ -78,6 +98,10 @@ public final class ScatterGatherBench {
 			if (!succeeded) {
 				err.println("[bench] job ended " + report.status() + " with " + report.lost() + " lost results; logs kept in "
 						+ options.logDirectory());
+			}
+			if (screenshotFailure.get() != null) {
+				err.println("[bench] console screenshot failed: " + screenshotFailure.get().getMessage());
+				return 1;
 			}
 			return "SUCCEEDED".equals(report.status()) ? 0 : 1;
 		}
@@ -117,9 +141,17 @@ public final class ScatterGatherBench {
 		long started = System.nanoTime();
 		String jobId = client.submitAccepted(body);
 		err.println("[bench] job " + jobId + " accepted");
+		Thread photographer = screenshot == null ? null
+				: Thread.ofVirtual().name("console-screenshot").start(() -> photographFleet(mesh, client));
 		JobWatch.Completion completion;
 		try (JobWatch watch = JobWatch.open(client, jobId, event -> progress(client, event))) {
 			completion = watch.awaitCompletion(timeout, true);
+		}
+		finally {
+			halfway.countDown();
+		}
+		if (photographer != null) {
+			awaitScreenshot(photographer);
 		}
 		double wallSeconds = (completion.receivedNanos() - started) / 1e9;
 		if (!completion.fromStream()) {
@@ -146,8 +178,41 @@ public final class ScatterGatherBench {
 		if (JobWatch.PROGRESS.equals(event.name())) {
 			JsonNode tasks = client.parse(event.data()).path("tasks");
 			int done = tasks.path("succeeded").asInt(0) + tasks.path("failed").asInt(0);
+			if (2L * done >= tasks.path("total").asInt(Integer.MAX_VALUE)) {
+				halfway.countDown();
+			}
 			err.printf("[bench] progress %d/%d (failed %d)%n", done, tasks.path("total").asInt(0),
 					tasks.path("failed").asInt(0));
+		}
+	}
+
+	/** Once half the tasks are done (or the job ended), the fleet view as an operator of the job's tenant sees it. */
+	private void photographFleet(MeshLauncher mesh, ColonyClient client) {
+		try {
+			halfway.await();
+			String operatorToken = client.mintToken(FleetScreenshot.OPERATOR_SCOPE, Map.of());
+			FleetScreenshot.take(mesh.gatewayUrl(), operatorToken, screenshot, SCREENSHOT_WAIT);
+			err.println("[bench] console fleet view saved to " + screenshot);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			screenshotFailure.set(new CommandFailed("interrupted"));
+		}
+		catch (RuntimeException ex) {
+			screenshotFailure.set(ex);
+		}
+	}
+
+	private void awaitScreenshot(Thread photographer) {
+		try {
+			if (!photographer.join(SCREENSHOT_WAIT.plusSeconds(30))) {
+				photographer.interrupt();
+				screenshotFailure.compareAndSet(null, new CommandFailed("no screenshot within " + SCREENSHOT_WAIT));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CommandFailed("interrupted while taking the console screenshot", ex);
 		}
 	}
 

@@ -58,7 +58,7 @@ class CredentialBrokerIntegrationTests {
 
 	private static ProtectedResource inventory;
 
-	private static ConsoleBrowser browser;
+	private static ApprovalConsole browser;
 
 	private static Channel tap;
 
@@ -80,7 +80,7 @@ class CredentialBrokerIntegrationTests {
 		client.useToken(client.mintToken(ColonyClient.DEFAULT_SCOPE, Map.of("tenant", TENANT)));
 		operator = new ColonyClient(mesh.launcher().gatewayUrl());
 		operator.useToken(operator.mintToken("credentials:approve", Map.of("tenant", TENANT)));
-		browser = ConsoleBrowser.open(mesh.launcher().gatewayUrl(), operator.token(),
+		browser = ApprovalConsole.open(mesh.launcher().gatewayUrl(), operator.token(),
 				mesh.launcher().options().root().resolve("benchmarks/target/console-screenshots"));
 	}
 
@@ -104,7 +104,7 @@ class CredentialBrokerIntegrationTests {
 				+ "\"method\":\"POST\",\"path\":\"/orders\",\"body\":\"{\\\"sku\\\":\\\"A-4\\\"}\","
 				+ "\"justification\":\"aisle 4 is empty\"}]]"));
 
-		ConsoleBrowser.PendingRequest pending = browser.awaitPendingRequestFor(jobId, WAIT);
+		ApprovalConsole.PendingRequest pending = browser.awaitPendingRequestFor(jobId, WAIT);
 		assertThat(pending.text()).contains("inventory:write").contains("aisle 4 is empty");
 		browser.screenshot("1-pending-request");
 		assertThat(client.job(jobId).path("status").asString()).as("the task waits for the person").isIn("ACCEPTED", "RUNNING");
@@ -129,7 +129,7 @@ class CredentialBrokerIntegrationTests {
 		String jobId = client.submitAccepted(operatorJob("Delete the catalogue. [[call resource_api {\"resource\":\"inventory\","
 				+ "\"method\":\"DELETE\",\"path\":\"/catalogue\",\"justification\":\"spring cleaning\"}]]"));
 
-		ConsoleBrowser.PendingRequest pending = browser.awaitPendingRequestFor(jobId, WAIT);
+		ApprovalConsole.PendingRequest pending = browser.awaitPendingRequestFor(jobId, WAIT);
 		pending.deny("not during the freeze");
 
 		awaitFinished(jobId);
@@ -148,7 +148,7 @@ class CredentialBrokerIntegrationTests {
 				+ "[[call resource_api {\"resource\":\"inventory\",\"method\":\"GET\",\"path\":\"/stock\"}]]"));
 		assertThat(inventory.awaitHolding(WAIT)).as("the first (auto-granted, read-only) call arrived").isTrue();
 
-		ConsoleBrowser.Lease lease = browser.awaitActiveLeaseFor("inventory:read", WAIT);
+		ApprovalConsole.Lease lease = browser.awaitActiveLeaseFor("inventory:read", WAIT);
 		double revocationsBefore = workerRevocations();
 		long revokedAt = System.nanoTime();
 		lease.revoke("token leaked in a screenshot");

@@ -3,6 +3,7 @@ package io.colony.benchmarks.system;
 import io.colony.benchmarks.cli.Args;
 import io.colony.benchmarks.client.ColonyClient;
 import io.colony.benchmarks.client.Documents;
+import io.colony.benchmarks.console.ConsoleBrowser;
 import io.colony.benchmarks.mesh.MeshOptions;
 import io.colony.benchmarks.status.StatusCommand;
 import io.colony.platform.testing.Await;
@@ -13,12 +14,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -27,28 +25,24 @@ import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The operators' fleet view on a mesh of real processes, while a scatter-gather job keeps the agent queue busy:
  * {@code GET /api/v1/fleet} (403 without {@code fleet:read}, the sections with it), the console's fleet page in
- * headless Chromium showing the live queue, both workers and their load, jobs and approvals (its screenshot is
- * {@code docs/images/fleet-view.png}), and what {@code ./colony status} prints for the same mesh.
+ * headless Chromium showing the live queue, both workers and their load, jobs and approvals (screenshot in
+ * {@code benchmarks/target/console-screenshots/fleet-view.png}), and what {@code ./colony status} prints for the same
+ * mesh. The picture in {@code docs/images/} comes from a benchmark run instead ({@code --console-screenshot}).
  *
  * <p>Workers hold at most {@value #CAPACITY} tasks each and the simulated model answers after
  * {@value #LATENCY_MS} ms, so the {@value #INPUTS}-input job keeps messages ready in {@code agent.summarizer} for
@@ -71,19 +65,15 @@ class FleetViewIntegrationTests {
 
 	private static final String AGENT_QUEUE = "agent.summarizer";
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
 	private static SystemTestMesh mesh;
 
 	private static ColonyClient client;
 
 	private static ColonyClient operator;
 
-	private static ChromeDriver browser;
+	private static ConsoleBrowser console;
 
-	private static Path profile;
+	private static ChromeDriver browser;
 
 	@BeforeAll
 	static void startMeshAndABusyJob() {
@@ -104,16 +94,8 @@ class FleetViewIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.quit();
-		}
-		if (profile != null) {
-			try (Stream<Path> files = Files.walk(profile)) {
-				files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-			}
-			catch (IOException ex) {
-				// a temporary directory left behind
-			}
+		if (console != null) {
+			console.close();
 		}
 		if (mesh != null) {
 			mesh.close();
@@ -148,42 +130,53 @@ class FleetViewIntegrationTests {
 	@Test
 	@Order(2)
 	void theConsolesFleetPageShowsTheBusyMesh() throws IOException {
-		browser = chromium();
-		browser.get(mesh.launcher().gatewayUrl().resolve("/console/fleet.html") + "#token="
-				+ URLEncoder.encode(operator.token(), StandardCharsets.UTF_8));
+		console = ConsoleBrowser.open();
+		browser = console.driver();
+		console.openPage(mesh.launcher().gatewayUrl(), "/console/fleet.html", operator.token());
 
-		WebElement agentQueue = waitFor("the agent queue with work on the page", () -> {
+		// the page re-renders its rows every 2 s: every read of a row happens inside waitFor, which reads again
+		// when a row it found was replaced in between
+		String consumers = waitFor("the agent queue with work on the page", () -> {
 			WebElement row = row("queue", "data-queue", AGENT_QUEUE);
-			return row != null && number(text(row, "queue-ready")) + number(text(row, "queue-unacked")) > 0 ? row : null;
+			return row != null && number(text(row, "queue-ready")) + number(text(row, "queue-unacked")) > 0
+					? text(row, "queue-consumers") : null;
 		});
-		assertThat(text(agentQueue, "queue-consumers")).isEqualTo("2");
-		assertThat(row("queue", "data-queue", AGENT_QUEUE + ".dlq").getAttribute("data-dead-letter")).isEqualTo("true");
+		assertThat(consumers).isEqualTo("2");
+		String deadLetter = waitFor("the agent queue's dead-letter queue on the page", () -> {
+			WebElement row = row("queue", "data-queue", AGENT_QUEUE + ".dlq");
+			return row == null ? null : String.valueOf(row.getAttribute("data-dead-letter"));
+		});
+		assertThat(deadLetter).isEqualTo("true");
 		assertThat(byTestId("section-queues").getAttribute("data-status")).isEqualTo("available");
 
-		waitFor("a worker with tasks in flight", () -> browser.findElements(By.cssSelector("[data-testid=worker]"))
-			.stream()
-			.anyMatch(worker -> number(text(worker, "worker-in-flight")) > 0) ? true : null);
-		List<WebElement> workers = browser.findElements(By.cssSelector("[data-testid=worker]"));
+		List<List<String>> workers = waitFor("a worker with tasks in flight", () -> {
+			List<List<String>> shown = browser.findElements(By.cssSelector("[data-testid=worker]"))
+				.stream()
+				.map(worker -> List.of(text(worker, "worker-in-flight"), text(worker, "worker-capacity"),
+						text(worker, "worker-types")))
+				.toList();
+			return shown.stream().anyMatch(worker -> number(worker.get(0)) > 0) ? shown : null;
+		});
 		assertThat(workers).hasSize(2)
-			.allSatisfy(worker -> assertThat(text(worker, "worker-capacity")).isEqualTo(String.valueOf(CAPACITY)))
-			.allSatisfy(worker -> assertThat(text(worker, "worker-types")).contains("summarizer"));
+			.allSatisfy(worker -> assertThat(worker.get(1)).isEqualTo(String.valueOf(CAPACITY)))
+			.allSatisfy(worker -> assertThat(worker.get(2)).contains("summarizer"));
 		assertThat(byTestId("summary-workers").getText()).isEqualTo("2");
 
 		assertThat(byTestId("section-jobs").getAttribute("data-status")).isEqualTo("available");
-		assertThat(browser.findElements(By.cssSelector("[data-testid=job-status]")))
-			.anySatisfy(item -> assertThat(item.getAttribute("data-status")).isIn("RUNNING", "ACCEPTED"));
+		List<String> jobStatuses = waitFor("the jobs by status", () -> browser
+			.findElements(By.cssSelector("[data-testid=job-status]"))
+			.stream()
+			.map(item -> String.valueOf(item.getAttribute("data-status")))
+			.toList());
+		assertThat(jobStatuses).containsAnyOf("RUNNING", "ACCEPTED");
 		assertThat(byTestId("section-approvals").getAttribute("data-status")).isEqualTo("available");
 		assertThat(byTestId("approvals-count").getText()).isEqualTo("0");
 		assertThat(byTestId("refresh-status").getAttribute("data-state")).isEqualTo("live");
 		assertThat(policyViolations()).as("CSP / Trusted Types violations").isEmpty();
 
-		byte[] png = fullPageScreenshot();
-		Path root = mesh.launcher().options().root();
-		for (Path file : List.of(root.resolve("benchmarks/target/console-screenshots/fleet-view.png"),
-				root.resolve("docs/images/fleet-view.png"))) {
-			Files.createDirectories(file.getParent());
-			Files.write(file, png);
-		}
+		Path file = mesh.launcher().options().root().resolve("benchmarks/target/console-screenshots/fleet-view.png");
+		Files.createDirectories(file.getParent());
+		Files.write(file, console.fullPageScreenshot());
 	}
 
 	@Test
@@ -223,42 +216,6 @@ class FleetViewIntegrationTests {
 
 	private static long depth(JsonNode queue) {
 		return queue.path("ready").asLong() + queue.path("unacked").asLong();
-	}
-
-	private static ChromeDriver chromium() {
-		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-			throw new IllegalStateException("the fleet view test needs Debian's chromium and chromium-driver "
-					+ "(apt-get install chromium chromium-driver); ./colony test installs them");
-		}
-		try {
-			profile = Files.createTempDirectory("colony-fleet-chromium");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + profile);
-		// console messages (a CSP violation among them) become readable through manage().logs()
-		options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-		return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build(), options);
-	}
-
-	/** The whole page, not just the window, so that the picture in docs/ shows every section (Chrome DevTools). */
-	private static byte[] fullPageScreenshot() {
-		Map<String, Object> metrics = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-		Object size = metrics.getOrDefault("cssContentSize", metrics.get("contentSize"));
-		if (!(size instanceof Map<?, ?> content) || !(content.get("height") instanceof Number height)) {
-			return browser.getScreenshotAs(OutputType.BYTES);
-		}
-		Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
-				"captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", 1400, "height",
-						Math.min(height.doubleValue(), 8000), "scale", 1)));
-		return Base64.getDecoder().decode((String) shot.get("data"));
 	}
 
 	private static List<String> policyViolations() {

@@ -1,12 +1,11 @@
 package io.colony.benchmarks.system;
 
+import io.colony.benchmarks.console.ConsoleBrowser;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -20,50 +19,40 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The operator console in a real headless Chromium (Debian's {@code chromium}, driven through its
- * {@code chromedriver}; nothing is downloaded). Finds things by their {@code data-testid}s.
+ * The operator console's approvals page in a real headless Chromium ({@link ConsoleBrowser}: Debian's
+ * {@code chromium} through its {@code chromedriver}; nothing is downloaded). Finds things by their
+ * {@code data-testid}s.
  */
-final class ConsoleBrowser implements AutoCloseable {
+final class ApprovalConsole implements AutoCloseable {
 
-	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+	private final ConsoleBrowser browser;
 
 	private final ChromeDriver driver;
 
 	private final Path screenshots;
 
-	private final Path profile;
-
-	private ConsoleBrowser(ChromeDriver driver, Path screenshots, Path profile) {
-		this.driver = driver;
+	private ApprovalConsole(ConsoleBrowser browser, Path screenshots) {
+		this.browser = browser;
+		this.driver = browser.driver();
 		this.screenshots = screenshots;
-		this.profile = profile;
 	}
 
 	/** Opens the console at {@code gateway}/console/ signed in with {@code token} (handed over in the fragment). */
-	static ConsoleBrowser open(URI gateway, String token, Path screenshots) {
-		if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-			throw new IllegalStateException("the console test needs Debian's chromium and chromium-driver "
-					+ "(apt-get install chromium chromium-driver); ./colony test and .ci/run install them");
-		}
+	static ApprovalConsole open(URI gateway, String token, Path screenshots) {
 		try {
 			Files.createDirectories(screenshots);
-			Path profile = Files.createTempDirectory("colony-console-chromium");
-			ChromeOptions options = new ChromeOptions();
-			options.setBinary(CHROMIUM.toFile());
-			options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-					"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-					"--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + profile);
-			ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-				.usingAnyFreePort()
-				.build();
-			ChromeDriver driver = new ChromeDriver(service, options);
-			driver.get(gateway.resolve("/console/") + "#token=" + token);
-			return new ConsoleBrowser(driver, screenshots, profile);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+		ConsoleBrowser browser = ConsoleBrowser.open();
+		try {
+			browser.openPage(gateway, "/console/", token);
+			return new ApprovalConsole(browser, screenshots);
+		}
+		catch (RuntimeException ex) {
+			browser.close();
+			throw ex;
 		}
 	}
 
@@ -114,13 +103,7 @@ final class ConsoleBrowser implements AutoCloseable {
 
 	@Override
 	public void close() {
-		driver.quit();
-		try (var files = Files.walk(profile)) {
-			files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			// a temp directory left behind
-		}
+		browser.close();
 	}
 
 	final class PendingRequest {

@@ -399,6 +399,28 @@ class OrchestrationPatternsIntegrationTests {
 	}
 
 	@Test
+	void aTaskThatSucceedsJustAfterItsJobClosedCountsAsSucceededAndIsNotMissing() throws Exception {
+		String agent = agentType("late");
+		SubmitJob command = submit(new ScatterGather(agent, "summarise", inputs(3), null, null,
+				new JobLimits(Duration.ofSeconds(2), null, null, null, 1, null)));
+		send(command);
+		TaskAssigned running = awaitTasks(command.jobId(), 1).getFirst();
+		awaitEvent(io.colony.contracts.JobDeadlineReached.class, command.jobId(), event -> true);
+		// the aggregator closed the job before the running task's result reached it
+		publishEvent(new JobCompleted(command.jobId(), ACME, JobStatus.PARTIAL, new TaskCounts(3, 0, 0, 3),
+				Usage.NONE, new JobResult(ReduceStrategy.COLLECT, 0, "0 of 3 tasks succeeded"), Instant.now(),
+				"the job's deadline passed"));
+		Await.until(WAIT, "the job to end", () -> view(command.jobId()).status() == JobStatus.PARTIAL);
+
+		awaitHandled(complete(running, "just too late"));
+
+		JobView view = view(command.jobId());
+		assertThat(view.tasks().succeeded()).as("counted from the tasks, like missing").isEqualTo(1);
+		assertThat(view.missing()).containsExactly(new MissingTask("in-1", "unfinished", "deadline reached"),
+				new MissingTask("in-2", "unfinished", "deadline reached"));
+	}
+
+	@Test
 	void aHeldCappedJobIsReleasedOnlyUpToItsCap() throws Exception {
 		String agent = agentType("ghost-later");
 		SubmitJob command = submit(new ScatterGather(agent, "summarise", inputs(4), null, null,

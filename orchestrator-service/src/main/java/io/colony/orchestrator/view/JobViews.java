@@ -63,9 +63,21 @@ class JobViews {
 	private record Row(JobView view, boolean tracked, String endReason) {
 	}
 
+	/**
+	 * A finished job's view with its missing tasks. For a tracked job both the missing tasks and the succeeded count
+	 * come from its tasks' final states here: the counts the aggregator closed the job with miss a result that
+	 * arrived just after it closed (a task running when the deadline passed), which the task table still records.
+	 */
 	private JobView withMissing(Row row) {
 		JobView view = row.view();
-		return new JobView(view.jobId(), view.status(), view.agent(), view.tasks(), view.usage(), view.result(),
+		TaskCounts tasks = view.tasks();
+		if (row.tracked() && LISTS_MISSING.contains(view.status())) {
+			Integer succeeded = jdbc.queryForObject(
+					"select count(*) from tasks where job_id = ? and status = 'SUCCEEDED'", Integer.class,
+					view.jobId().value());
+			tasks = TaskCounts.of(tasks.total(), succeeded == null ? tasks.succeeded() : succeeded, tasks.failed());
+		}
+		return new JobView(view.jobId(), view.status(), view.agent(), tasks, view.usage(), view.result(),
 				view.acceptedAt(), view.deadline(), view.completedAt(), view.pattern(),
 				missing(view.jobId().value(), view.status(), row.tracked(), row.endReason()));
 	}

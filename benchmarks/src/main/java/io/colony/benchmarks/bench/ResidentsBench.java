@@ -582,35 +582,27 @@ public final class ResidentsBench {
 
 	/** A GET of a service's own (unauthenticated) endpoint; anything but 200 is a failure. */
 	private static String text(URI uri) {
-		try {
-			HttpResponse<String> response = PLAIN.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-					HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException(uri + " answered " + response.statusCode());
-			}
-			return response.body();
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(uri + " failed: " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
-		}
+		return call(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build());
 	}
 
 	/** A POST without a body to a service's own (unauthenticated) endpoint; anything but 200 is a failure. */
 	private static String post(URI uri) {
+		return call(HttpRequest.newBuilder(uri)
+			.timeout(Duration.ofSeconds(60))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build());
+	}
+
+	private static String call(HttpRequest request) {
 		try {
-			HttpResponse<String> response = PLAIN.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = PLAIN.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
-				throw new IllegalStateException(uri + " answered " + response.statusCode());
+				throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
 			}
 			return response.body();
 		}
 		catch (java.io.IOException ex) {
-			throw new IllegalStateException(uri + " failed: " + ex.getMessage(), ex);
+			throw new IllegalStateException(request.uri() + " failed: " + ex.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 /**
  * {@code bench residents}: launches a private mesh with the resident service, creates {@code --agents} resident agents
@@ -177,7 +180,7 @@ public final class ResidentsBench {
 			report.put("createSeconds", round(createSeconds, 3));
 			report.put("agentsCreatedPerSecond", round(settings.agents() / Math.max(createSeconds, 1e-9), 1));
 
-			java.util.BitSet messaged = new java.util.BitSet(settings.agents());
+			BitSet messaged = new BitSet(settings.agents());
 			SplittableRandom random = new SplittableRandom(settings.seed());
 			Messages messages = sendMessages(client, settings, "messages", settings.messages(), settings.concurrency(),
 					() -> {
@@ -320,7 +323,7 @@ public final class ResidentsBench {
 
 	/** Sends {@code count} messages, each to the agent {@code nextAgent} names, at most {@code concurrency} awaiting. */
 	private Messages sendMessages(ColonyClient client, Settings settings, String phase, int count, int concurrency,
-			java.util.function.IntSupplier nextAgent) {
+			IntSupplier nextAgent) {
 		Semaphore awaitingReply = new Semaphore(concurrency);
 		Semaphore posting = new Semaphore(settings.httpConcurrency());
 		ReplyClock clock = new ReplyClock(Math.max(1, count), awaitingReply::release);
@@ -433,15 +436,17 @@ public final class ResidentsBench {
 		long memoryBytes = withAgents.path("memoryBytes").asLong();
 		JsonNode passivated = json.readTree(post(mesh.residentsUrl().resolve(PASSIVATIONS_PATH)));
 		JsonNode without = quietestStats(mesh);
-		if (without == null || without.path("active").asInt() > passivated.path("active").asInt()
-				|| passivated.path("passivated").asInt() < agents - without.path("active").asInt()) {
+		int stillActive = without == null ? 0 : without.path("active").asInt();
+		if (without == null || stillActive > passivated.path("active").asInt()
+				|| passivated.path("passivated").asInt() < agents - stillActive) {
 			return new IdleAgents(agents, null, null, null, "unmeasured: the agents could not all be passivated");
 		}
-		int dropped = agents - without.path("active").asInt();
-		long bytes = Math.round((heapWith - without.path("heapUsedBytes").asDouble()) / dropped);
+		int dropped = agents - stillActive;
+		long heapWithout = without.path("heapUsedBytes").asLong();
+		long bytes = Math.round((double) (heapWith - heapWithout) / dropped);
 		long memory = Math.round((double) memoryBytes / agents);
 		err.printf("[bench] %d idle agents: heap %d bytes with them, %d without (after full GCs); memories %d bytes%n",
-				dropped, heapWith, without.path("heapUsedBytes").asLong(), memoryBytes);
+				dropped, heapWith, heapWithout, memoryBytes);
 		return new IdleAgents(dropped, bytes, memory, bytes - memory, "(heap after full GC with the idle agents in"
 				+ " memory - heap after full GC once they were passivated, each the lower of two readings) / agents"
 				+ " passivated; memory = the service's memoryBytes / agents");
@@ -458,7 +463,7 @@ public final class ResidentsBench {
 	 * the activation histogram's change over the phase.
 	 */
 	private Reactivation reactivate(ColonyClient client, MeshLauncher mesh, Settings settings,
-			java.util.BitSet messaged) {
+			BitSet messaged) {
 		int[] agents = messaged.stream().limit(settings.reactivations()).toArray();
 		if (agents.length == 0) {
 			return new Reactivation(0, 0, 0, OptionalDouble.empty(), OptionalDouble.empty(), new Percentiles(new long[0]));
@@ -526,6 +531,8 @@ public final class ResidentsBench {
 
 		private final AtomicLong peak = new AtomicLong();
 
+		private final Map<String, Long> peaks = new ConcurrentHashMap<>();
+
 		private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
 			Thread thread = new Thread(runnable, "mesh-rss");
 			thread.setDaemon(true);
@@ -536,8 +543,6 @@ public final class ResidentsBench {
 			this.mesh = mesh;
 			timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
 		}
-
-		private final Map<String, Long> peaks = new java.util.concurrent.ConcurrentHashMap<>();
 
 		private void sample() {
 			Map<String, Long> now = current();

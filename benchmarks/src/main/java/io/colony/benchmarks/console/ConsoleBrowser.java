@@ -61,11 +61,17 @@ public final class ConsoleBrowser implements AutoCloseable {
 				"--disable-sync", "--window-size=" + WIDTH + ",1000", "--user-data-dir=" + profile);
 		// console messages (a CSP violation among them) become readable through manage().logs()
 		options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-		ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
-			.usingDriverExecutable(CHROMEDRIVER.toFile())
-			.usingAnyFreePort()
-			.build(), options);
-		return new ConsoleBrowser(driver, profile);
+		try {
+			ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
+				.usingDriverExecutable(CHROMEDRIVER.toFile())
+				.usingAnyFreePort()
+				.build(), options);
+			return new ConsoleBrowser(driver, profile);
+		}
+		catch (RuntimeException ex) {
+			delete(profile);
+			throw ex;
+		}
 	}
 
 	public ChromeDriver driver() {
@@ -96,12 +102,16 @@ public final class ConsoleBrowser implements AutoCloseable {
 			driver.quit();
 		}
 		finally {
-			try (Stream<Path> files = Files.walk(profile)) {
-				files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-			}
-			catch (IOException ex) {
-				// a temporary directory left behind
-			}
+			delete(profile);
+		}
+	}
+
+	private static void delete(Path profile) {
+		try (Stream<Path> files = Files.walk(profile)) {
+			files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind
 		}
 	}
 }

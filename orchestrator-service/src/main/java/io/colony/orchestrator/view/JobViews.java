@@ -72,10 +72,9 @@ class JobViews {
 		JobView view = row.view();
 		TaskCounts tasks = view.tasks();
 		if (row.tracked() && LISTS_MISSING.contains(view.status())) {
-			Integer succeeded = jdbc.queryForObject(
-					"select count(*) from tasks where job_id = ? and status = 'SUCCEEDED'", Integer.class,
-					view.jobId().value());
-			tasks = TaskCounts.of(tasks.total(), succeeded == null ? tasks.succeeded() : succeeded, tasks.failed());
+			int succeeded = jdbc.queryForObject("select count(*) from tasks where job_id = ? and status = 'SUCCEEDED'",
+					Integer.class, view.jobId().value());
+			tasks = TaskCounts.of(tasks.total(), succeeded, tasks.failed());
 		}
 		return new JobView(view.jobId(), view.status(), view.agent(), tasks, view.usage(), view.result(),
 				view.acceptedAt(), view.deadline(), view.completedAt(), view.pattern(),
